@@ -46,6 +46,8 @@ export const MemoryEntry = z.object({
   /** The prompt intent the suggestion amounts to, when known (lets rule-based operators read the memory). */
   intent: z.string().optional(),
   outcome: Outcome,
+  /** Fitness of what the change was applied to (parent or reference), when known: lets a reader see if it helped. */
+  baseline: z.number().nullable().optional(),
 });
 export type MemoryEntry = z.infer<typeof MemoryEntry>;
 
