@@ -1,2 +1,3 @@
 export * from './rng.ts';
 export * from './contracts.ts';
+export * from './archive/index.ts';

@@ -1,0 +1,2 @@
+export * from './centroids.ts';
+export * from './cvt-archive.ts';
