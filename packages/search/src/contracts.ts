@@ -55,7 +55,8 @@ export type MemoryEntry = z.infer<typeof MemoryEntry>;
 export const CandidateRef = z.object({
   id: z.string(),
   artifact: z.string(),
-  outcome: Outcome,
+  /** null while the candidate is not evaluated yet (e.g. the initial network during seeding). */
+  outcome: Outcome.nullable(),
   /** Raw (unnormalised) descriptor values, in the order of the search's descriptor list. */
   descriptors: z.array(z.number()).optional(),
 });

@@ -1,3 +1,7 @@
 export * from './rng.ts';
 export * from './contracts.ts';
 export * from './archive/index.ts';
+export * from './engine/search-config.ts';
+export * from './engine/candidate-log.ts';
+export * from './engine/search-engine.ts';
+export type { Strategy, StrategyContext, Proposal } from './strategies/strategy.ts';

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { ArchiveConfig } from '../archive/cvt-archive.ts';
+
+export const StrategyName = z.enum(['llmatic', 'hybrid', 'feedback-memory', 'random', 'regularized-evolution']);
+export type StrategyName = z.infer<typeof StrategyName>;
+
+/** LLMatic's ablations (paper Figure 2), each one switch. */
+export const LlmaticAblation = z.enum([
+  'none',
+  'network-archive-only', // no prompt archive: prompts drawn at random
+  'prompt-archive-only', // no network archive: parents drawn uniformly from every trained network
+  'mutation-only', // never crossover
+  'crossover-only', // never mutate (after seeding)
+  'random-generation', // no evolution: always "make it better" applied to the initial network
+]);
+export type LlmaticAblation = z.infer<typeof LlmaticAblation>;
+
+const unit = z.number().min(0).max(1);
+
+/** The search's configuration. Defaults are the papers' values (SPEC §1–2). */
+export const SearchConfig = z
+  .object({
+    strategy: StrategyName,
+    /** Seed of every random choice of the search. */
+    seed: z.number().int().nonnegative().default(0),
+    /** Children per generation (N); "previous generation's best" is judged over generations of this size. */
+    generationSize: z.number().int().positive().default(100),
+    /** The network archive: 2 descriptors by default (width/depth ratio, FLOPs), bounds depend on space and budget. */
+    networkArchive: ArchiveConfig,
+    /** The prompt archive's niche count and centroid seed (its descriptors are prompt id and temperature in [0,1]). */
+    promptArchive: z.object({ niches: z.number().int().positive().default(100), seed: z.number().int().default(1) }).prefault({}),
+    llmatic: z
+      .object({
+        ablation: LlmaticAblation.default('none'),
+        /** Networks the archive must hold before evolution starts (seeding phase mutates the initial net). */
+        seedNetworks: z.number().int().positive().default(10),
+        /** Seeding also ends after this many seeding children were told (a guard against stalls; not in the paper). */
+        seedingBudget: z.number().int().positive().default(50),
+        /** Probability a child is a mutation (else crossover). */
+        mutationProbability: unit.default(0.7),
+        /** Of the mutations, the share that use a random prompt instead of the most curious one (exploration). */
+        randomPromptShare: unit.default(0.5),
+        /** Crossover merges a random elite with this many nearest neighbours (inclusive range). */
+        crossoverNeighbours: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([2, 3]),
+        /** Of the mutations, the share whose temperature is the prompt individual's plus U(−jitter, jitter). */
+        jitterShare: unit.default(0.5),
+        temperatureJitter: unit.default(0.1),
+        /** Temperature change after evaluation: + when the child ≥ previous generation's best, − otherwise. */
+        temperatureStep: unit.default(0.05),
+        temperatureRange: z.tuple([unit, unit]).default([0.1, 1.0]),
+        initialTemperature: unit.default(0.6),
+        crossoverTemperature: unit.default(0.7),
+        /** Curiosity change of the prompt individual: network entered the archive / did not / could not be trained. */
+        curiosity: z.object({ entered: z.number().default(1), rejected: z.number().default(-0.5), failed: z.number().default(-1) }).prefault({}),
+        /**
+         * How a mutation's parent is drawn from the network archive: uniformly (the paper), or the best of a
+         * tournament of `tournamentSize` uniform draws (more exploitation). Unset: uniform for llmatic,
+         * tournament for the hybrid.
+         */
+        parentSelection: z.enum(['uniform', 'tournament']).optional(),
+        tournamentSize: z.number().int().positive().default(3),
+      })
+      .prefault({}),
+    memory: z
+      .object({
+        /** Sliding window of the K most recent diagnostic triples. */
+        window: z.number().int().positive().default(5),
+        /** Ablations: no improver role, no reference (best) code, no history. */
+        improver: z.boolean().default(true),
+        reference: z.boolean().default(true),
+        history: z.boolean().default(true),
+        /** Sampling temperature of both roles. */
+        temperature: unit.default(0.7),
+      })
+      .prefault({}),
+    regularizedEvolution: z
+      .object({
+        population: z.number().int().positive().default(100),
+        tournament: z.number().int().positive().default(10),
+      })
+      .prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    const [lo, hi] = c.llmatic.crossoverNeighbours;
+    if (lo > hi) ctx.addIssue({ code: 'custom', path: ['llmatic', 'crossoverNeighbours'], message: 'low must be ≤ high' });
+    const [tlo, thi] = c.llmatic.temperatureRange;
+    if (tlo > thi) ctx.addIssue({ code: 'custom', path: ['llmatic', 'temperatureRange'], message: 'low must be ≤ high' });
+    if (c.regularizedEvolution.tournament > c.regularizedEvolution.population) {
+      ctx.addIssue({ code: 'custom', path: ['regularizedEvolution', 'tournament'], message: 'tournament must not exceed the population' });
+    }
+  });
+export type SearchConfig = z.infer<typeof SearchConfig>;
+export type SearchConfigInput = z.input<typeof SearchConfig>;

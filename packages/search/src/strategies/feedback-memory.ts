@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { MemoryEntry } from '../contracts.ts';
+import { candidateId } from '../engine/candidate-log.ts';
+import type { Strategy } from './strategy.ts';
+
+const State = z.object({
+  window: z.array(MemoryEntry),
+  current: z.string().nullable(),
+  /** What each in-flight child was built on (the reference, else the current attempt): its baseline. */
+  basis: z.record(z.string(), z.string()),
+});
+
+/**
+ * The feedback-memory loop (Gu, Ignatov, Timofte 2026): every request is 'improve' on the current
+ * attempt (the latest told candidate), with the best so far as reference code and the sliding window
+ * of the K most recent diagnostic triples, failures included. Ablations: no improver, no reference,
+ * no history. The first request evaluates the initial network.
+ */
+export function createFeedbackMemory(snapshot?: unknown): Strategy {
+  const state = snapshot === undefined ? { window: [] as MemoryEntry[], current: null as string | null, basis: {} as Record<string, string> } : State.parse(snapshot);
+  return {
+    name: 'feedback-memory',
+    startsFromInitial: true,
+    propose(ctx, slot) {
+      const m = ctx.config.memory;
+      const current = state.current ?? ctx.initialId!;
+      const best = ctx.log.best();
+      state.basis[candidateId(slot.index)] = m.reference && best ? best.id : current;
+      return {
+        operator: 'improve',
+        parents: [ctx.log.ref(current)],
+        prompt: null,
+        temperature: m.temperature,
+        memory: m.history ? structuredClone(state.window) : null,
+        reference: m.reference && best ? ctx.log.ref(best.id) : null,
+        improver: m.improver,
+      };
+    },
+    observe(ctx, record) {
+      if (record.operator === 'seed') {
+        state.current = record.id;
+        return;
+      }
+      const feedback = record.result.feedback;
+      const basis = state.basis[record.id];
+      delete state.basis[record.id];
+      const entry: MemoryEntry = {
+        candidateId: record.id,
+        problem: feedback?.problem ?? '',
+        suggestion: feedback?.suggestion ?? '',
+        outcome: record.result.outcome,
+        baseline: basis === undefined ? null : ctx.log.fitness(basis),
+      };
+      if (feedback?.intent !== undefined) entry.intent = feedback.intent;
+      state.window.push(entry);
+      while (state.window.length > ctx.config.memory.window) state.window.shift();
+      state.current = record.id;
+    },
+    stats: () => ({ memory: state.window.length }),
+    snapshot: () => structuredClone(state),
+  };
+}
+

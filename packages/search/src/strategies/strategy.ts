@@ -1,0 +1,47 @@
+import type { CandidateRef, CandidateResult, MemoryEntry, OperatorKind, PromptChoice } from '../contracts.ts';
+import type { CandidateLog, CandidateRecord } from '../engine/candidate-log.ts';
+import type { SearchConfig } from '../engine/search-config.ts';
+import type { Rng } from '../rng.ts';
+
+/** What a strategy may read when it proposes or observes. */
+export interface StrategyContext {
+  config: SearchConfig;
+  rng: Rng;
+  prompts: readonly PromptChoice[];
+  crossoverPrompt: PromptChoice;
+  log: CandidateLog;
+  /** Id of the initial network's record (the first 'seed' request), or null for strategies without one. */
+  initialId: string | null;
+}
+
+/** A strategy's proposal for one request; the engine adds id, index, generation and seed. */
+export interface Proposal {
+  operator: OperatorKind;
+  parents: CandidateRef[];
+  prompt: PromptChoice | null;
+  temperature: number;
+  memory: MemoryEntry[] | null;
+  reference: CandidateRef | null;
+  improver: boolean;
+}
+
+/**
+ * A search strategy: proposes requests and observes results. It may keep state, but only plain data
+ * that `snapshot()` returns and the strategy's factory can restore; all randomness comes from ctx.rng.
+ */
+export interface Strategy {
+  readonly name: string;
+  /** Whether the first request is a 'seed' evaluation of the initial network. */
+  readonly startsFromInitial: boolean;
+  propose(ctx: StrategyContext, slot: { index: number; generation: number }): Proposal;
+  /** Called once per told candidate, in tell order. */
+  observe(ctx: StrategyContext, record: CandidateRecord & { result: CandidateResult }): void;
+  /** Strategy-specific statistics (archives, memory) for reports. */
+  stats(ctx: StrategyContext): Record<string, unknown>;
+  snapshot(): unknown;
+}
+
+/** A plain proposal with no prompt, memory or reference. */
+export function bareProposal(operator: OperatorKind, parents: CandidateRef[], temperature: number): Proposal {
+  return { operator, parents, prompt: null, temperature, memory: null, reference: null, improver: false };
+}
