@@ -18,6 +18,7 @@ interface PendingChild {
 }
 
 interface LlmaticState {
+  /** The archives as of the last snapshot; live copies are `network` and `promptArchive` below. */
   network: ArchiveSnapshot<null>;
   prompts: ArchiveSnapshot<PromptPayload>;
   collective: number[];
@@ -220,8 +221,6 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
           });
         }
       }
-      s.network = snapshotArchive(network!);
-      s.prompts = snapshotArchive(promptArchive!);
     },
     stats(ctx) {
       init(ctx);
@@ -233,7 +232,7 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
         temperature: state!.temperature,
       };
     },
-    snapshot: () => structuredClone(state),
+    snapshot: () => (state ? structuredClone({ ...state, network: snapshotArchive(network!), prompts: snapshotArchive(promptArchive!) }) : null),
   };
 }
 
