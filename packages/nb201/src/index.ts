@@ -1,1 +1,10 @@
-export {};
+export * from './errors.ts';
+export * from './cell-space.ts';
+export * from './cell-descriptors.ts';
+export * from './nb201-table.ts';
+export * from './nb201-evaluator.ts';
+export * from './edit-memory.ts';
+export * from './cell-edits.ts';
+export * from './cell-crossover.ts';
+export * from './rule-operator.ts';
+export * from './run-nb201-search.ts';

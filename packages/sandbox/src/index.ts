@@ -1,1 +1,9 @@
-export {};
+export * from './architecture-from-answer.ts';
+export * from './code-contract.ts';
+export * from './errors.ts';
+export * from './extract-code.ts';
+export * from './quickjs-module.ts';
+export * from './run-sandboxed.ts';
+export * from './strip-types.ts';
+export * from './vm-report.ts';
+export * from './vm-source.ts';

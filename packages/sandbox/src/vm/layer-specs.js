@@ -1,0 +1,360 @@
+/* eslint-disable @typescript-eslint/no-unused-expressions -- the file is one expression, evaluated inside the sandbox */
+// Evaluated INSIDE the QuickJS sandbox (never imported by Node): `(P) => specs`.
+// One spec per supported tf.layers factory: which options it takes, its Keras-style defaults, and
+// its output-shape rule (TF.js semantics, channels-last, shapes include the null batch axis).
+// Every option value is read exactly once (getters may lie on a second read) and validated.
+(function (P) {
+  'use strict';
+  const ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'selu', 'tanh', 'sigmoid', 'swish', 'gelu', 'softmax', 'softplus', 'hardSigmoid', 'mish'];
+  const isActivation = P.ObjectCreate(null);
+  for (let i = 0; i < ACTIVATIONS.length; i++) isActivation[ACTIVATIONS[i]] = true;
+
+  // Options that change nothing in the architecture: accepted so that ordinary TF.js code runs.
+  const IGNORED = ['name', 'trainable', 'dtype', 'batchSize', 'kernelInitializer', 'biasInitializer', 'depthwiseInitializer',
+    'pointwiseInitializer', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer'];
+  // Options that declare the model input; the stand-in checks them against the task's input shape.
+  const INPUT_KEYS = ['inputShape', 'batchInputShape', 'inputDim'];
+
+  function short(s) {
+    return s.length > 120 ? P.StringSlice(s, 0, 120) + '...' : s;
+  }
+  function describe(v) {
+    if (typeof v === 'string') return P.JSONStringify(short(v));
+    if (typeof v === 'number' || typeof v === 'boolean' || v === undefined || v === null) return P.String(v);
+    if (P.ArrayIsArray(v)) return 'an array';
+    return 'a ' + typeof v;
+  }
+  function shapeStr(shape) {
+    let s = '[';
+    for (let i = 0; i < shape.length; i++) s += (i ? ', ' : '') + (shape[i] === null ? 'null' : P.String(shape[i]));
+    return s + ']';
+  }
+  function joinList(list) {
+    let s = '';
+    for (let i = 0; i < list.length; i++) s += (i ? ', ' : '') + list[i];
+    return s;
+  }
+
+  /** Copies the allowed options of `cfg` into a null-prototype record; an unknown option fails 'unsupported'. */
+  function readOptions(ctx, where, cfg, allowed) {
+    const out = P.ObjectCreate(null);
+    if (cfg === undefined || cfg === null) return out;
+    if (typeof cfg !== 'object' || P.ArrayIsArray(cfg)) ctx.fail('runtime', where + ': expects one config object like {...}, got ' + describe(cfg));
+    const ok = P.ObjectCreate(null);
+    for (let i = 0; i < allowed.length; i++) ok[allowed[i]] = 1;
+    for (let i = 0; i < IGNORED.length; i++) ok[IGNORED[i]] = 2;
+    for (let i = 0; i < INPUT_KEYS.length; i++) ok[INPUT_KEYS[i]] = 1;
+    const keys = P.ObjectKeys(cfg);
+    const n = keys.length;
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      if (ok[k] === 1) out[k] = cfg[k];
+      else if (ok[k] !== 2) {
+        ctx.fail('unsupported', where + ': option ' + P.JSONStringify(short(P.String(k))) + ' is not supported; supported options: ' + joinList(allowed) +
+          (allowed.length ? ', ' : '') + 'name (ignored), initializers (ignored)');
+      }
+    }
+    return out;
+  }
+
+  function posInt(ctx, where, name, v, dflt) {
+    if (v === undefined && dflt !== undefined) return dflt;
+    if (typeof v !== 'number' || !P.NumberIsInteger(v) || v < 1 || v > 1e6) ctx.fail('runtime', where + ': ' + name + ' must be a positive integer, got ' + describe(v));
+    return v;
+  }
+  function num(ctx, where, name, v, dflt, lo, hi) {
+    if (v === undefined) return dflt;
+    if (typeof v !== 'number' || !P.NumberIsFinite(v) || v < lo || v > hi) ctx.fail('runtime', where + ': ' + name + ' must be a number in [' + lo + ', ' + hi + '], got ' + describe(v));
+    return v;
+  }
+  /** kernelSize/strides/poolSize style: a number n means [n, n]. */
+  function pair(ctx, where, name, v, dflt) {
+    if (v === undefined && dflt !== undefined) return dflt;
+    if (typeof v === 'number') {
+      const n = posInt(ctx, where, name, v);
+      return [n, n];
+    }
+    if (P.ArrayIsArray(v) && v.length === 2) return [posInt(ctx, where, name + '[0]', v[0]), posInt(ctx, where, name + '[1]', v[1])];
+    return ctx.fail('runtime', where + ': ' + name + ' must be a positive integer or a pair [rows, cols], got ' + describe(v));
+  }
+  function bool(ctx, where, name, v, dflt) {
+    if (v === undefined) return dflt;
+    if (typeof v !== 'boolean') ctx.fail('runtime', where + ': ' + name + ' must be true or false, got ' + describe(v));
+    return v;
+  }
+  function padding(ctx, where, v) {
+    if (v === undefined) return 'valid';
+    if (v === 'same' || v === 'valid') return v;
+    if (v === 'causal') return ctx.fail('unsupported', where + ": padding 'causal' is not supported; use 'same' or 'valid'");
+    return ctx.fail('runtime', where + ": padding must be 'same' or 'valid', got " + describe(v));
+  }
+  function activation(ctx, where, v) {
+    if (v === undefined || v === null) return 'linear';
+    if (typeof v === 'string' && isActivation[v] === true) return v;
+    return ctx.fail('unsupported', where + ': activation ' + describe(v) + ' is not supported; supported activations: ' + joinList(ACTIVATIONS));
+  }
+  function channelsLast(ctx, where, v) {
+    if (v !== undefined && v !== 'channelsLast') ctx.fail('unsupported', where + ": only dataFormat 'channelsLast' is supported, got " + describe(v));
+  }
+
+  function needRank(ctx, where, shape, rank, why) {
+    if (shape.length !== rank) ctx.fail('shape', where + ' needs a ' + why + ' input but gets shape ' + shapeStr(shape));
+  }
+  function outLen(size, k, pad, s, d) {
+    const dk = k + (k - 1) * (d - 1);
+    const len = pad === 'same' ? size : size - dk + 1;
+    return P.MathFloor((len + s - 1) / s);
+  }
+  function spatial(ctx, where, shape, k, s, pad, d) {
+    needRank(ctx, where, shape, 4, '4D image [batch, height, width, channels]');
+    const h = outLen(shape[1], k[0], pad, s[0], d[0]);
+    const w = outLen(shape[2], k[1], pad, s[1], d[1]);
+    if (h < 1 || w < 1) {
+      ctx.fail('shape', where + ': a ' + k[0] + 'x' + k[1] + " window with padding '" + pad + "' does not fit the input " + shapeStr(shape) +
+        " (output would be " + h + 'x' + w + "); use padding 'same' or fewer downsampling layers");
+    }
+    return [h, w];
+  }
+  function conv(kind) {
+    const keys = ['kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'dataFormat'];
+    if (kind !== 'depthwiseConv2d') keys.unshift('filters');
+    if (kind !== 'conv2d') keys.push('depthMultiplier');
+    return {
+      op: kind, keys, arity: 1,
+      build(ctx, w, o) {
+        channelsLast(ctx, w, o.dataFormat);
+        const c = P.ObjectCreate(null);
+        if (kind !== 'depthwiseConv2d') c.filters = posInt(ctx, w, 'filters', o.filters);
+        if (kind !== 'conv2d') c.depthMultiplier = posInt(ctx, w, 'depthMultiplier', o.depthMultiplier, 1);
+        c.kernelSize = pair(ctx, w, 'kernelSize', o.kernelSize);
+        c.strides = pair(ctx, w, 'strides', o.strides, [1, 1]);
+        c.padding = padding(ctx, w, o.padding);
+        c.dilationRate = pair(ctx, w, 'dilationRate', o.dilationRate, [1, 1]);
+        c.activation = activation(ctx, w, o.activation);
+        c.useBias = bool(ctx, w, 'useBias', o.useBias, true);
+        return c;
+      },
+      infer(ctx, w, shapes, c) {
+        const hw = spatial(ctx, w, shapes[0], c.kernelSize, c.strides, c.padding, c.dilationRate);
+        const ch = kind === 'depthwiseConv2d' ? shapes[0][3] * c.depthMultiplier : c.filters;
+        return [null, hw[0], hw[1], ch];
+      },
+    };
+  }
+  function pool(kind) {
+    return {
+      op: kind, keys: ['poolSize', 'strides', 'padding', 'dataFormat'], arity: 1,
+      build(ctx, w, o) {
+        channelsLast(ctx, w, o.dataFormat);
+        const c = P.ObjectCreate(null);
+        c.poolSize = pair(ctx, w, 'poolSize', o.poolSize, [2, 2]);
+        // TF.js: strides default to the pool size.
+        c.strides = o.strides === undefined || o.strides === null ? c.poolSize : pair(ctx, w, 'strides', o.strides);
+        c.padding = padding(ctx, w, o.padding);
+        return c;
+      },
+      infer(ctx, w, shapes, c) {
+        const hw = spatial(ctx, w, shapes[0], c.poolSize, c.strides, c.padding, [1, 1]);
+        return [null, hw[0], hw[1], shapes[0][3]];
+      },
+    };
+  }
+  function globalPool(kind) {
+    return {
+      op: kind, keys: ['dataFormat'], arity: 1,
+      build(ctx, w, o) {
+        channelsLast(ctx, w, o.dataFormat);
+        return P.ObjectCreate(null);
+      },
+      infer(ctx, w, shapes) {
+        needRank(ctx, w, shapes[0], 4, '4D image [batch, height, width, channels]');
+        return [null, shapes[0][3]];
+      },
+    };
+  }
+  // Arrays are built as literals: assigning past an array's end would run a setter that tampered
+  // code may have put on Array.prototype. Shapes here have rank 2 to 4 (with the batch axis).
+  function build(n, f) {
+    switch (n) {
+      case 1: return [f(0)];
+      case 2: return [f(0), f(1)];
+      case 3: return [f(0), f(1), f(2)];
+      case 4: return [f(0), f(1), f(2), f(3)];
+      case 5: return [f(0), f(1), f(2), f(3), f(4)];
+      default: throw new P.Error('unexpected rank ' + n);
+    }
+  }
+  function same(ctx, w, shapes) {
+    return build(shapes[0].length, (i) => shapes[0][i]);
+  }
+  function activationLayer(op, fixed) {
+    return {
+      op: 'activation', keys: fixed === undefined ? ['activation'] : fixed.keys, arity: 1,
+      build(ctx, w, o) {
+        const c = P.ObjectCreate(null);
+        c.activation = fixed === undefined ? activation(ctx, w, o.activation) : fixed.pick(ctx, w, o);
+        return c;
+      },
+      infer: same,
+    };
+  }
+  function merge(kind) {
+    return {
+      op: kind, keys: kind === 'concatenate' ? ['axis'] : [], arity: 'many',
+      build(ctx, w, o) {
+        const c = P.ObjectCreate(null);
+        if (kind === 'concatenate') {
+          const a = o.axis === undefined ? -1 : o.axis;
+          if (typeof a !== 'number' || !P.NumberIsInteger(a)) ctx.fail('runtime', w + ': axis must be an integer, got ' + describe(a));
+          c.axis = a;
+        }
+        return c;
+      },
+      infer(ctx, w, shapes, c) {
+        const rank = shapes[0].length;
+        for (let i = 1; i < shapes.length; i++) {
+          if (shapes[i].length !== rank) ctx.fail('shape', w + ': inputs have different ranks (' + shapeStr(shapes[0]) + ' and ' + shapeStr(shapes[i]) + '); merge tensors of the same rank');
+        }
+        if (kind === 'concatenate') {
+          const axis = c.axis < 0 ? rank + c.axis : c.axis;
+          if (axis < 1 || axis >= rank) ctx.fail('shape', w + ': axis ' + c.axis + ' is out of range for inputs of shape ' + shapeStr(shapes[0]));
+          return build(rank, (d) => {
+            if (d === 0) return null;
+            let size = 0;
+            for (let i = 0; i < shapes.length; i++) {
+              if (d === axis) size += shapes[i][d];
+              else if (shapes[i][d] !== shapes[0][d]) ctx.fail('shape', w + ': inputs ' + shapeStr(shapes[0]) + ' and ' + shapeStr(shapes[i]) + ' differ on axis ' + d + ', only the concatenation axis ' + axis + ' may differ');
+            }
+            return d === axis ? size : shapes[0][d];
+          });
+        }
+        return build(rank, (d) => {
+          if (d === 0) return null;
+          let size = 1;
+          for (let i = 0; i < shapes.length; i++) {
+            const s = shapes[i][d];
+            if (s !== 1 && size !== 1 && s !== size) ctx.fail('shape', w + ': input shapes ' + shapeStr(shapes[0]) + ' and ' + shapeStr(shapes[i]) + ' do not match (sizes must be equal or 1 on each axis)');
+            if (s !== 1) size = s;
+          }
+          return size;
+        });
+      },
+    };
+  }
+
+  const S = P.ObjectCreate(null);
+  S.conv2d = conv('conv2d');
+  S.depthwiseConv2d = conv('depthwiseConv2d');
+  S.separableConv2d = conv('separableConv2d');
+  S.maxPooling2d = pool('maxPooling2d');
+  S.averagePooling2d = pool('averagePooling2d');
+  S.avgPool2d = S.averagePooling2d;
+  S.avgPooling2d = S.averagePooling2d;
+  S.globalAveragePooling2d = globalPool('globalAveragePooling2d');
+  S.globalMaxPooling2d = globalPool('globalMaxPooling2d');
+  S.batchNormalization = {
+    op: 'batchNormalization', keys: ['axis', 'momentum', 'epsilon', 'center', 'scale'], arity: 1,
+    build(ctx, w, o) {
+      if (o.axis !== undefined && o.axis !== -1 && o.axis !== 3) ctx.fail('unsupported', w + ': only the channel axis (-1) is supported, got axis ' + describe(o.axis));
+      if (bool(ctx, w, 'center', o.center, true) !== true || bool(ctx, w, 'scale', o.scale, true) !== true) ctx.fail('unsupported', w + ': center and scale must stay true');
+      const c = P.ObjectCreate(null);
+      c.momentum = num(ctx, w, 'momentum', o.momentum, 0.99, 0, 1);
+      c.epsilon = num(ctx, w, 'epsilon', o.epsilon, 0.001, 1e-12, 1);
+      return c;
+    },
+    infer: same,
+  };
+  S.dense = {
+    op: 'dense', keys: ['units', 'activation', 'useBias'], arity: 1,
+    build(ctx, w, o) {
+      const c = P.ObjectCreate(null);
+      c.units = posInt(ctx, w, 'units', o.units);
+      c.activation = activation(ctx, w, o.activation);
+      c.useBias = bool(ctx, w, 'useBias', o.useBias, true);
+      return c;
+    },
+    infer(ctx, w, shapes, c) {
+      const last = shapes[0].length - 1;
+      return build(shapes[0].length, (i) => (i === last ? c.units : shapes[0][i]));
+    },
+  };
+  S.dropout = {
+    op: 'dropout', keys: ['rate', 'seed'], arity: 1,
+    build(ctx, w, o) {
+      const c = P.ObjectCreate(null);
+      if (o.rate === undefined) ctx.fail('runtime', w + ': rate is required (e.g. {rate: 0.25})');
+      c.rate = num(ctx, w, 'rate', o.rate, 0, 0, 1);
+      return c;
+    },
+    infer: same,
+  };
+  S.flatten = {
+    op: 'flatten', keys: ['dataFormat'], arity: 1,
+    build(ctx, w, o) {
+      channelsLast(ctx, w, o.dataFormat);
+      return P.ObjectCreate(null);
+    },
+    infer(ctx, w, shapes) {
+      let n = 1;
+      for (let i = 1; i < shapes[0].length; i++) n *= shapes[0][i];
+      return [null, n];
+    },
+  };
+  S.zeroPadding2d = {
+    op: 'zeroPadding2d', keys: ['padding', 'dataFormat'], arity: 1,
+    build(ctx, w, o) {
+      channelsLast(ctx, w, o.dataFormat);
+      const v = o.padding;
+      const c = P.ObjectCreate(null);
+      const nn = (x, name) => {
+        if (typeof x !== 'number' || !P.NumberIsInteger(x) || x < 0 || x > 1e4) ctx.fail('runtime', w + ': ' + name + ' must be a non-negative integer, got ' + describe(x));
+        return x;
+      };
+      if (v === undefined) c.padding = [[1, 1], [1, 1]];
+      else if (typeof v === 'number') c.padding = [[nn(v, 'padding'), v], [v, v]];
+      else if (P.ArrayIsArray(v) && v.length === 2) {
+        const a = v[0];
+        const b = v[1];
+        if (typeof a === 'number' && typeof b === 'number') c.padding = [[nn(a, 'padding[0]'), a], [nn(b, 'padding[1]'), b]];
+        else if (P.ArrayIsArray(a) && P.ArrayIsArray(b) && a.length === 2 && b.length === 2) {
+          c.padding = [[nn(a[0], 'padding[0][0]'), nn(a[1], 'padding[0][1]')], [nn(b[0], 'padding[1][0]'), nn(b[1], 'padding[1][1]')]];
+        } else ctx.fail('runtime', w + ': padding must be n, [rows, cols] or [[top, bottom], [left, right]]');
+      } else ctx.fail('runtime', w + ': padding must be n, [rows, cols] or [[top, bottom], [left, right]], got ' + describe(v));
+      return c;
+    },
+    infer(ctx, w, shapes, c) {
+      const s = shapes[0];
+      needRank(ctx, w, s, 4, '4D image [batch, height, width, channels]');
+      return [null, s[1] + c.padding[0][0] + c.padding[0][1], s[2] + c.padding[1][0] + c.padding[1][1], s[3]];
+    },
+  };
+  S.activation = activationLayer();
+  S.reLU = activationLayer('reLU', {
+    keys: ['maxValue'],
+    pick(ctx, w, o) {
+      if (o.maxValue === undefined || o.maxValue === null) return 'relu';
+      if (o.maxValue === 6) return 'relu6';
+      return ctx.fail('unsupported', w + ': maxValue must be 6 (relu6) or absent, got ' + describe(o.maxValue));
+    },
+  });
+  S.elu = activationLayer('elu', {
+    keys: ['alpha'],
+    pick(ctx, w, o) {
+      if (o.alpha !== undefined && o.alpha !== 1) ctx.fail('unsupported', w + ': only alpha 1 is supported');
+      return 'elu';
+    },
+  });
+  S.softmax = activationLayer('softmax', {
+    keys: ['axis'],
+    pick(ctx, w, o) {
+      if (o.axis !== undefined && o.axis !== -1) ctx.fail('unsupported', w + ': only axis -1 is supported');
+      return 'softmax';
+    },
+  });
+  S.add = merge('add');
+  S.multiply = merge('multiply');
+  S.concatenate = merge('concatenate');
+
+  const names = P.ObjectKeys(S);
+  return P.ObjectFreeze({ specs: S, names, readOptions, shapeStr, describe, short, joinList, build, ACTIVATIONS });
+})
