@@ -1,0 +1,45 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PromptChoice } from '@nasfleet/search';
+import { loadNb201Table } from './nb201-table.ts';
+import type { Nb201Table } from './nb201-table.ts';
+import { NB201_INITIAL_CELL, runNb201Search } from './run-nb201-search.ts';
+
+const prompts: PromptChoice[] = ['improve', 'add-conv', 'add-residual', 'remove-layer', 'add-pooling'].map((intent) => ({ id: intent, intent }));
+const crossoverPrompt = { id: 'crossover', intent: 'crossover' };
+let table: Nb201Table;
+beforeAll(() => {
+  table = loadNb201Table();
+});
+
+describe('runNb201Search', () => {
+  it('starts from the tiny one-conv cell and reports the test accuracy of the best-by-validation cell', () => {
+    const report = runNb201Search({ table, dataset: 'cifar10', signal: 'val12', config: { strategy: 'llmatic', seed: 2 }, prompts, crossoverPrompt, evaluations: 300, checkpoints: [100, 300] });
+    const first = report.engine.candidates()[0]!;
+    expect(first.artifact).toBe(NB201_INITIAL_CELL);
+    const best = report.best!;
+    const index = table.indexOf(best.arch);
+    // The search saw 12-epoch validation; the report quotes that cell's 200-epoch test accuracy.
+    expect(best.fitness).toBe(table.value(index, 'cifar10', 'val12'));
+    expect(best.test200).toBe(table.value(index, 'cifar10', 'test200'));
+    const seen = report.engine.candidates().map((c) => (c.result?.outcome.status === 'ok' ? c.result.outcome.fitness : -1));
+    expect(best.fitness).toBe(Math.max(...seen));
+    expect(report.atCheckpoint[100]!.fitness).toBeLessThanOrEqual(report.atCheckpoint[300]!.fitness);
+    expect(report.coverage).toBeGreaterThan(0.3);
+  });
+
+  it('counts evaluations to the first top-0.1% cell by 200-epoch validation', () => {
+    const report = runNb201Search({ table, dataset: 'cifar10', signal: 'val200', config: { strategy: 'regularized-evolution', seed: 1 }, prompts, crossoverPrompt, evaluations: 1500 });
+    const top = table.topFraction('cifar10', 'val200', 0.001);
+    const order = report.engine.candidates().filter((c) => c.result?.metrics);
+    const firstTop = order.findIndex((c) => top.indices.has(c.result!.metrics!.index!));
+    expect(report.firstTopHit).toBe(firstTop >= 0 ? firstTop + 1 : null);
+  });
+
+  it('records operator failures as failed candidates, not crashes', () => {
+    const broken = { apply: () => ({ artifact: 'not a cell' }) };
+    const report = runNb201Search({ table, dataset: 'cifar10', signal: 'val200', config: { strategy: 'random' }, prompts, crossoverPrompt, evaluations: 20, operator: broken });
+    expect(report.failures).toBe(20);
+    expect(report.best).toBeNull();
+    expect(report.engine.candidates()[0]!.result!.outcome).toMatchObject({ status: 'failed', failure: { class: 'invalid-artifact' } });
+  });
+});
