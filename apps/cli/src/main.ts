@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm run search`: runs one search locally and prints its best network, coverage and QD score.
 import { CliUsageError, parseCli, USAGE } from './cli-args.ts';
+import type { CliOptions } from './cli-args.ts';
+import { formatCodeReport, runCodeCommand } from './code-command.ts';
 import { formatNb201Report, runNb201Command } from './nb201-command.ts';
 
-function main(argv: string[]): number {
-  let options;
+async function main(argv: string[]): Promise<number> {
+  let options: CliOptions;
   try {
     options = parseCli(argv);
   } catch (error) {
@@ -18,9 +20,14 @@ function main(argv: string[]): number {
     console.log(USAGE);
     return 0;
   }
+  if (options.space === 'code') {
+    const report = await runCodeCommand(options, (line) => console.error(line));
+    console.log(options.json ? JSON.stringify(report, null, 2) : formatCodeReport(report));
+    return 0;
+  }
   const report = runNb201Command(options);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatNb201Report(report));
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

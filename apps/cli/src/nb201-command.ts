@@ -17,7 +17,7 @@ export interface Nb201CliReport {
 }
 
 /** Runs a search on the NB201 table with the rule-based operator and returns its report. */
-export function runNb201Command(options: CliOptions): Nb201CliReport {
+export function runNb201Command(options: Extract<CliOptions, { space: 'nb201' }>): Nb201CliReport {
   const started = performance.now();
   const table = loadNb201Table();
   const prompts = loadPrompts();

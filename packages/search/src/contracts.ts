@@ -161,3 +161,8 @@ export interface OperatorOutput {
 export interface Operator {
   apply(request: CandidateRequest): OperatorOutput;
 }
+
+/** An operator that needs to wait (an LLM call, a sandbox run). */
+export interface AsyncOperator {
+  apply(request: CandidateRequest): Promise<OperatorOutput>;
+}

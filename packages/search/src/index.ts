@@ -6,3 +6,4 @@ export * from './engine/candidate-log.ts';
 export * from './engine/search-engine.ts';
 export type { Strategy, StrategyContext, Proposal } from './strategies/strategy.ts';
 export * from './engine/run-sync.ts';
+export * from './engine/run-async.ts';

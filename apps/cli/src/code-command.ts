@@ -1,0 +1,61 @@
+import { loadFashionMnist } from '@nasfleet/datasets';
+import { runCodeSearch } from '@nasfleet/pipeline';
+import { loadPrompts, promptChoices } from '@nasfleet/prompts';
+import { selectBackend } from '@nasfleet/train';
+import type { CliOptions } from './cli-args.ts';
+
+export interface CodeCliReport {
+  space: 'code';
+  strategy: string;
+  dataset: string;
+  evaluations: number;
+  seed: number;
+  backend: string;
+  best: { id: string; code: string; accuracy: number; params: number; flops: number } | null;
+  archive: { coverage: number; qdScore: number } | null;
+  trained: number;
+  duplicates: number;
+  failures: Record<string, number>;
+  seconds: number;
+}
+
+/** A small open-code-space search on Fashion-MNIST with the rule-based operator; `log` gets one line per candidate. */
+export async function runCodeCommand(options: Extract<CliOptions, { space: 'code' }>, log: (line: string) => void): Promise<CodeCliReport> {
+  const started = performance.now();
+  const backend = await selectBackend();
+  log(`backend: ${backend.kind}${backend.skipped.length ? ` (skipped ${backend.skipped.map((s) => `${s.kind}: ${s.reason}`).join('; ')})` : ''}`);
+  const dataset = await loadFashionMnist(options.fashionMnistDir, { subset: { train: options.trainSubset, test: options.testSubset } });
+  const prompts = loadPrompts();
+  const report = await runCodeSearch({
+    dataset, prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, evaluations: options.evaluations,
+    config: { strategy: options.strategy, seed: options.seed, generationSize: Math.min(100, Math.max(4, Math.ceil(options.evaluations / 4))), llmatic: { ablation: options.ablation, seedNetworks: Math.min(10, Math.max(2, Math.floor(options.evaluations / 4))) } },
+    evaluator: { train: { trainSubset: options.trainSubset, testSubset: options.testSubset, seed: options.seed } },
+    onResult(result, told) {
+      const what = result.outcome.status === 'ok' ? `accuracy ${result.outcome.fitness.toFixed(1)}%` : `${result.outcome.failure.class}: ${result.outcome.failure.message.slice(0, 100)}`;
+      const m = result.metrics ?? {};
+      log(`[${told}/${options.evaluations}] ${result.id} ${what}${m.params ? `, ${m.params} params` : ''}${m.duplicateOfIndex !== undefined ? ' (same architecture as an earlier one: not trained again)' : ''}`);
+    },
+  });
+  const details = report.engine.status().details as { networkArchive?: { coverage: number; qdScore: number } };
+  return {
+    space: 'code', strategy: options.strategy, dataset: 'fashion-mnist', evaluations: options.evaluations, seed: options.seed, backend: backend.kind,
+    best: report.best, archive: details.networkArchive ? { coverage: details.networkArchive.coverage, qdScore: details.networkArchive.qdScore } : null,
+    trained: report.trained, duplicates: report.duplicates, failures: report.failures, seconds: (performance.now() - started) / 1000,
+  };
+}
+
+export function formatCodeReport(r: CodeCliReport): string {
+  const lines = [`nasfleet: ${r.strategy} search in the open code space on Fashion-MNIST, ${r.evaluations} evaluations, seed ${r.seed}, rule-based operator (no LLM), backend ${r.backend}`];
+  if (r.best) {
+    lines.push(
+      `best network (${r.best.id}): test accuracy ${r.best.accuracy.toFixed(2)}% after the one-epoch proxy, ${r.best.params} parameters, ${(r.best.flops / 1e6).toFixed(2)} M FLOPs (multiply-adds)`,
+      r.best.code,
+    );
+  } else {
+    lines.push('best network: none (every candidate failed)');
+  }
+  if (r.archive) lines.push(`network archive: coverage ${(100 * r.archive.coverage).toFixed(0)}% of 100 niches, QD score ${r.archive.qdScore.toFixed(1)}`);
+  const failed = Object.entries(r.failures).map(([k, v]) => `${k} ${v}`).join(', ');
+  lines.push(`trained ${r.trained} distinct networks, ${r.duplicates} duplicates not retrained, failures: ${failed || 'none'}; ${r.seconds.toFixed(0)} s`);
+  return lines.join('\n');
+}

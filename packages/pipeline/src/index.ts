@@ -1,0 +1,3 @@
+export * from './code-rule-operator.ts';
+export * from './code-evaluator.ts';
+export * from './run-code-search.ts';
