@@ -1,1 +1,11 @@
-export {};
+export * from './avg-pool-gradient.ts';
+export * from './backend.ts';
+export * from './batch-writer.ts';
+export * from './build-model.ts';
+export * from './dataset.ts';
+export * from './train-config.ts';
+export * from './train-proxy.ts';
+export * from './wasm-kernels/index.ts';
+export * from './arch-fixtures.ts';
+export * from './nb201-network.ts';
+export * from './export-model.ts';

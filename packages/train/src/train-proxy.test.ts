@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs';
+import { Architecture } from '@nasfleet/arch';
+import { Rng } from '@nasfleet/search';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { separableConcatNet, smallResNet, twoConvNet } from './arch-fixtures.ts';
+import { selectBackend } from './backend.ts';
+import { loadFashionSubset, randomDataset } from './test-helpers.ts';
+import { cosineLr } from './train-config.ts';
+import { classifyTrainingError, trainProxy } from './train-proxy.ts';
+
+const fashion = loadFashionSubset(2048, 1000);
+
+describe('trainProxy on real Fashion-MNIST (wasm)', () => {
+  beforeAll(async () => {
+    expect((await selectBackend({ prefer: 'wasm' })).kind).toBe('wasm');
+  });
+
+  // 16 steps of batch 128: a higher lr than the proxy's 0.01 so that so short a run shows learning.
+  // Seeded init and shuffling make these runs deterministic (measured: 0.586, 0.436, 0.668; chance is 0.1).
+  it.each([
+    ['sequential (2 conv + softmax head)', () => twoConvNet([28, 28, 1], 10), 0.1, 1, 0.5],
+    ['residual with BatchNorm', () => smallResNet([28, 28, 1], 10, 8), 0.1, 2, 0.4],
+    ['separable + depthwise + concat + avg-pool same', () => separableConcatNet([28, 28, 1], 10, 8), 0.1, 1, 0.5],
+  ] as const)('%s learns well above chance', async (_name, arch, learningRate, epochs, minAccuracy) => {
+    const before = tf.memory().numTensors;
+    const r = await trainProxy(arch(), fashion, { learningRate, epochs, trainSubset: 2048, testSubset: 1000 });
+    expect(r.outcome.status).toBe('ok');
+    expect(r.metrics.testAccuracy).toBeGreaterThan(minAccuracy);
+    expect(r.outcome.status === 'ok' && r.outcome.fitness).toBe(r.metrics.testAccuracy);
+    expect(r.metrics.steps).toBe(16 * epochs);
+    expect(r.metrics.imagesPerSec).toBeGreaterThan(0);
+    expect(Number.isFinite(r.metrics.trainLoss)).toBe(true);
+    expect(r.backend).toBe('wasm');
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it('a diverging run (huge lr) stops early with training-nan', async () => {
+    const r = await trainProxy(twoConvNet([28, 28, 1], 10), fashion, { learningRate: 1e6, momentum: 0.9, trainSubset: 2048, testSubset: 100 });
+    expect(r.outcome.status).toBe('failed');
+    if (r.outcome.status === 'failed') {
+      expect(r.outcome.failure.class).toBe('training-nan');
+      expect(r.outcome.failure.message).toMatch(/loss became (NaN|Infinity|-Infinity) at step \d+/);
+    }
+    expect(r.metrics.steps).toBeLessThan(16);
+  });
+});
+
+describe('trainProxy failures and bookkeeping', () => {
+  beforeAll(async () => {
+    await selectBackend({ prefer: 'wasm' });
+  });
+
+  it('stops at the time budget with training-timeout', async () => {
+    let t = 0;
+    const ds = randomDataset(Rng.fromSeed(1), [8, 8, 1], 3, 256, 32);
+    const r = await trainProxy(twoConvNet([8, 8, 1], 3, 4), ds, { batchSize: 32, timeBudgetMs: 35 }, { now: () => (t += 10) });
+    expect(r.outcome.status === 'failed' && r.outcome.failure.class).toBe('training-timeout');
+    expect(r.metrics.steps).toBeGreaterThan(0);
+    expect(r.metrics.steps).toBeLessThan(8);
+  });
+
+  it('reports a dataset/model mismatch as a shape failure, and an unbuildable network too', async () => {
+    const ds = randomDataset(Rng.fromSeed(2), [8, 8, 1], 3, 32, 8);
+    const wrongInput = await trainProxy(twoConvNet([16, 16, 1], 3, 4), ds);
+    expect(wrongInput.outcome.status === 'failed' && wrongInput.outcome.failure.class).toBe('shape');
+    const wrongClasses = await trainProxy(twoConvNet([8, 8, 1], 5, 4), ds);
+    expect(wrongClasses.outcome.status === 'failed' && wrongClasses.outcome.failure.class).toBe('output');
+  });
+
+  it('classifies out-of-memory and unsupported-gradient errors, and leaves others alone', () => {
+    expect(classifyTrainingError(new RangeError('Array buffer allocation failed'))?.class).toBe('training-oom');
+    expect(classifyTrainingError(new Error('Aborted(OOM). Build with -sASSERTIONS'))?.class).toBe('training-oom');
+    expect(classifyTrainingError(new Error('Error in gradient of conv2D: dilation rates greater than 1 are not yet supported'))?.class).toBe('unsupported-layer');
+    expect(classifyTrainingError(new TypeError('x is undefined'))).toBeUndefined();
+  });
+
+  it('a dilated conv2d (no gradient in tfjs) comes back as unsupported-layer, not a crash', async () => {
+    const ds = randomDataset(Rng.fromSeed(4), [8, 8, 1], 3, 32, 8);
+    const arch = Architecture.parse({
+      format: 'nasfleet.arch/v1',
+      nodes: [
+        { id: 'in', inputs: [], op: 'input', config: { shape: [8, 8, 1] } },
+        { id: 'c', inputs: ['in'], op: 'conv2d', config: { filters: 2, kernelSize: [3, 3], strides: [1, 1], padding: 'same', dilationRate: [2, 2], activation: 'relu', useBias: true } },
+        { id: 'g', inputs: ['c'], op: 'globalAveragePooling2d', config: {} },
+        { id: 'out', inputs: ['g'], op: 'dense', config: { units: 3, activation: 'linear', useBias: true } },
+      ],
+      output: 'out',
+    });
+    const before = tf.memory().numTensors;
+    const r = await trainProxy(arch, ds, { batchSize: 16 });
+    expect(r.outcome.status === 'failed' && r.outcome.failure.class).toBe('unsupported-layer');
+    expect(r.outcome.status === 'failed' && r.outcome.failure.message).toMatch(/dilationRate/);
+    expect(r.metrics.steps).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('is reproducible: the same seed gives the same loss and accuracy, another seed does not', async () => {
+    const ds = randomDataset(Rng.fromSeed(6), [8, 8, 3], 4, 96, 32);
+    const run = (seed: number) => trainProxy(smallResNet([8, 8, 3], 4, 4), ds, { batchSize: 32, seed, learningRate: 0.05 });
+    const [a, b, c] = [await run(1), await run(1), await run(2)];
+    expect(b.metrics.trainLoss).toBe(a.metrics.trainLoss);
+    expect(b.metrics.testAccuracy).toBe(a.metrics.testAccuracy);
+    expect(c.metrics.trainLoss).not.toBe(a.metrics.trainLoss);
+  });
+
+  it('the cosine schedule starts at lr0, halves at mid-run and decays towards 0', () => {
+    expect(cosineLr(0.01, 0, 100)).toBeCloseTo(0.01, 12);
+    expect(cosineLr(0.01, 50, 100)).toBeCloseTo(0.005, 12);
+    expect(cosineLr(0.01, 99, 100)).toBeLessThan(1e-5);
+  });
+
+  it('20 candidates in one process leave tf.memory().numTensors where it was', async () => {
+    const rng = Rng.fromSeed(9);
+    const ds = randomDataset(rng, [8, 8, 1], 4, 64, 16);
+    const archs = [() => twoConvNet([8, 8, 1], 4, 2), () => smallResNet([8, 8, 1], 4, 2), () => separableConcatNet([8, 8, 1], 4, 2)];
+    const baseline = tf.memory().numTensors;
+    const statuses: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const arch = (archs[i % 3] as () => Architecture)();
+      // Every 5th candidate diverges, every 7th keeps its model (and disposes it), to cover all exits.
+      const r = await trainProxy(arch, ds, { batchSize: 32, learningRate: i % 5 === 4 ? 1e8 : 0.05, seed: i }, { keepModel: i % 7 === 6 });
+      statuses.push(r.outcome.status === 'ok' ? 'ok' : r.outcome.failure.class);
+      r.model?.dispose();
+      expect(tf.memory().numTensors).toBe(baseline);
+    }
+    expect(statuses.filter((s) => s === 'ok').length).toBeGreaterThanOrEqual(12);
+  });
+});

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs';
+import { broadcastTile } from './broadcast-tile.ts';
+import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d-backprop.ts';
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.ts';
+import { wasmMaxPoolGrad } from './max-pool-grad.ts';
+
+/**
+ * Makes the wasm backend able to train convolutional networks, and right while doing it:
+ * registers composed Conv2DBackpropFilter / Conv2DBackpropInput and both depthwise
+ * backprops, a correct MaxPoolGrad and a broadcasting Tile. Kernels nested inside a kernel
+ * are not taped, so composing them from other ops leaves gradients intact.
+ */
+
+/** Which kernels `registerWasmTrainingKernels` installs; each can be switched off (for A/B measurements). */
+export interface WasmKernelOptions {
+  /** Replace wasm's own Conv2DBackpropInput (the composed one measured faster). */
+  conv2dBackpropInput?: boolean;
+  /** Replace wasm's MaxPoolGrad (wrong for negative maxima and ties). */
+  maxPoolGrad?: boolean;
+  /** Fast path for broadcast-like Tile (BatchNorm gradient). */
+  tile?: boolean;
+}
+
+const BACKEND = 'wasm';
+
+type Attrs = Record<string, unknown>;
+
+function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(kernelName, BACKEND) !== undefined) tf.unregisterKernel(kernelName, BACKEND);
+  tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+}
+
+const originals = new Map<string, tf.KernelConfig>();
+
+function remember(kernelName: string): tf.KernelConfig | undefined {
+  if (!originals.has(kernelName)) {
+    const k = tf.getKernel(kernelName, BACKEND);
+    if (k !== undefined) originals.set(kernelName, k);
+  }
+  return originals.get(kernelName);
+}
+
+/**
+ * Installs the training kernels for the 'wasm' backend. Call after the wasm backend has been
+ * initialised (the original Tile kernel must have run its setup). Idempotent.
+ * Returns the names of the kernels installed.
+ */
+export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): string[] {
+  const installed: string[] = [];
+  replaceKernel('Conv2DBackpropFilter', ({ inputs, attrs }) => {
+    const { x, dy } = inputs as unknown as { x: tf.Tensor4D; dy: tf.Tensor4D };
+    const a = attrs as Attrs;
+    return conv2dBackpropFilter(x, dy, a.filterShape as [number, number, number, number], a as never);
+  });
+  installed.push('Conv2DBackpropFilter');
+  replaceKernel('DepthwiseConv2dNativeBackpropFilter', ({ inputs, attrs }) => {
+    const { x, dy } = inputs as unknown as { x: tf.Tensor4D; dy: tf.Tensor4D };
+    const a = attrs as Attrs;
+    return depthwiseBackpropFilter(x, dy, a.filterShape as [number, number, number, number], a as never);
+  });
+  installed.push('DepthwiseConv2dNativeBackpropFilter');
+  replaceKernel('DepthwiseConv2dNativeBackpropInput', ({ inputs, attrs }) => {
+    const { dy, filter } = inputs as unknown as { dy: tf.Tensor4D; filter: tf.Tensor4D };
+    const a = attrs as Attrs;
+    return depthwiseBackpropInput(a.inputShape as [number, number, number, number], dy, filter, a as never);
+  });
+  installed.push('DepthwiseConv2dNativeBackpropInput');
+  const originalInput = remember('Conv2DBackpropInput');
+  if (options.conv2dBackpropInput ?? true) {
+    replaceKernel('Conv2DBackpropInput', ({ inputs, attrs }) => {
+      const { dy, filter } = inputs as unknown as { dy: tf.Tensor4D; filter: tf.Tensor4D };
+      const a = attrs as Attrs;
+      return conv2dBackpropInput(a.inputShape as [number, number, number, number], dy, filter, a as never);
+    });
+    installed.push('Conv2DBackpropInput');
+  } else if (originalInput) {
+    replaceKernel('Conv2DBackpropInput', originalInput.kernelFunc);
+  }
+  const originalPool = remember('MaxPoolGrad');
+  if (options.maxPoolGrad ?? true) {
+    replaceKernel('MaxPoolGrad', wasmMaxPoolGrad);
+    installed.push('MaxPoolGrad');
+  } else if (originalPool) {
+    replaceKernel('MaxPoolGrad', originalPool.kernelFunc);
+  }
+  const originalTile = remember('Tile');
+  if (originalTile) {
+    replaceKernel('Tile', (options.tile ?? true) ? broadcastTile(originalTile.kernelFunc) : originalTile.kernelFunc);
+    if (options.tile ?? true) installed.push('Tile');
+  }
+  return installed;
+}
