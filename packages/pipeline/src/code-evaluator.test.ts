@@ -70,11 +70,12 @@ describe('code evaluator', () => {
   });
 
   it('trains a valid answer on real Fashion-MNIST above chance, with descriptors and metrics', async () => {
-    const evaluator = createCodeEvaluator(dataset, { train: { trainSubset: 1024, testSubset: 500 } }, trainProxy);
+    // lr 0.05: the 8 steps of 1,024 images at SPEC's 0.01 barely move a fresh network.
+    const evaluator = createCodeEvaluator(dataset, { train: { trainSubset: 1024, testSubset: 500, learningRate: 0.05 } }, trainProxy);
     const result = await evaluator.evaluate('c1', cnn);
     expect(result.outcome.status).toBe('ok');
     if (result.outcome.status !== 'ok') return;
-    expect(result.outcome.fitness).toBeGreaterThan(30); // chance is 10%
+    expect(result.outcome.fitness).toBeGreaterThan(40); // chance is 10%
     expect(result.descriptors).toHaveLength(2);
     expect(result.metrics).toMatchObject({ params: 8 * 9 + 8 + 13 * 13 * 8 * 10 + 10 });
   }, 60_000);

@@ -16,7 +16,7 @@ describe('runCodeSearch', () => {
     const report = await runCodeSearch({
       dataset, prompts, crossoverPrompt: { id: 'crossover', intent: 'crossover' }, evaluations: 5,
       config: { strategy: 'llmatic', seed: 3, generationSize: 2, llmatic: { seedNetworks: 2 } },
-      evaluator: { train: { trainSubset: 512, testSubset: 300 } },
+      evaluator: { train: { trainSubset: 512, testSubset: 300, learningRate: 0.05 } },
     });
     const candidates = report.engine.candidates();
     expect(candidates).toHaveLength(5);
