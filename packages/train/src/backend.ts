@@ -23,6 +23,7 @@ export const BackendOptions = z.object({
     conv2dBackpropInput: z.boolean().optional(),
     maxPoolGrad: z.boolean().optional(),
     tile: z.boolean().optional(),
+    matMul: z.boolean().optional(),
   }).default({}),
 });
 export type BackendOptions = z.input<typeof BackendOptions>;

@@ -3,6 +3,7 @@ import { broadcastTile } from './broadcast-tile.ts';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d-backprop.ts';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.ts';
 import { wasmMaxPoolGrad } from './max-pool-grad.ts';
+import { explicitTransposeMatMul } from './transposed-matmul.ts';
 
 /**
  * Makes the wasm backend able to train convolutional networks, and right while doing it:
@@ -19,6 +20,8 @@ export interface WasmKernelOptions {
   maxPoolGrad?: boolean;
   /** Fast path for broadcast-like Tile (BatchNorm gradient). */
   tile?: boolean;
+  /** Transpose matmul operands explicitly (wasm's transposed BatchMatMul is off its fast path). */
+  matMul?: boolean;
 }
 
 const BACKEND = 'wasm';
@@ -87,6 +90,12 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): st
   if (originalTile) {
     replaceKernel('Tile', (options.tile ?? true) ? broadcastTile(originalTile.kernelFunc) : originalTile.kernelFunc);
     if (options.tile ?? true) installed.push('Tile');
+  }
+  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    const original = remember(name);
+    if (!original) continue;
+    replaceKernel(name, (options.matMul ?? true) ? explicitTransposeMatMul(original.kernelFunc) : original.kernelFunc);
+    if (options.matMul ?? true) installed.push(name);
   }
   return installed;
 }
