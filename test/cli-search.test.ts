@@ -1,10 +1,21 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadNb201Table } from '@nasfleet/nb201';
 
 const run = promisify(execFile);
+
+/** model.json + weights.bin as the in-memory artifacts tf.io.fromMemory takes. */
+async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  const weights = readFileSync(join(dir, json.weightsManifest[0].paths[0]));
+  return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) };
+}
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 describe('npm run search (the README main-job command)', () => {
@@ -20,6 +31,26 @@ describe('npm run search (the README main-job command)', () => {
     expect(report.best.test200).toBeGreaterThan(70);
     expect(report.archive.coverage).toBeGreaterThan(0.2);
   }, 60_000);
+
+  const out = mkdtempSync(join(tmpdir(), 'nasfleet-export-'));
+  it('runs a small open-code-space search on Fashion-MNIST and prints the best network\'s code, accuracy, parameters and FLOPs', async () => {
+    const { stdout, stderr } = await run(
+      'npm', ['run', '--silent', 'search', '--', '--space', 'code', '--evaluations', '3', '--train-subset', '256', '--test-subset', '200', '--json', '--export', out],
+      { cwd: root },
+    );
+    const report = JSON.parse(stdout);
+    expect(report).toMatchObject({ space: 'code', dataset: 'fashion-mnist', evaluations: 3 });
+    expect(['wasm', 'tensorflow', 'tensorflow-gpu', 'cpu']).toContain(report.backend);
+    expect(report.best.code).toMatch(/^function buildModel\(tf, inputShape, numClasses\)/);
+    expect(report.best.accuracy).toBeGreaterThan(0);
+    expect(report.best.params).toBeGreaterThan(1000);
+    expect(report.best.flops).toBeGreaterThan(1000);
+    expect(stderr).toMatch(/\[3\/3\] c000002/);
+    // The exported model loads back with TF.js and its code is the best network's.
+    const model = await tf.loadLayersModel(tf.io.fromMemory(await loadArtifacts(out)));
+    expect(model.outputs[0]!.shape).toEqual([null, 10]);
+    expect(readFileSync(join(out, 'model.code.js'), 'utf8')).toBe(report.best.code);
+  }, 120_000);
 
   it('rejects bad options with a message and exit code 2', async () => {
     const failed = await run('npm', ['run', '--silent', 'search', '--', '--dataset', 'mnist'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);

@@ -20,6 +20,8 @@ export const CliOptions = z.object({
   testSubset: z.coerce.number().int().min(1).default(1000),
   /** Code space: where Debian's dataset-fashion-mnist puts the IDX files. */
   fashionMnistDir: z.string().default('/usr/share/datasets/fashion-mnist'),
+  /** Code space: retrain the best network and save it here (TF.js model.json + weights + code). */
+  export: z.string().min(1).optional(),
   seed: z.coerce.number().int().nonnegative().default(0),
   /** Candidates in flight (asked before their results are told). */
   batch: z.coerce.number().int().min(1).max(10_000).default(1),
@@ -46,6 +48,8 @@ export const USAGE = `usage: npm run search -- [options]
   --evaluations N     candidates to evaluate (default 500 on nb201, 12 in the code space)
   --train-subset N    code space: training images of the proxy (default 2048)
   --test-subset N     code space: test images it is scored on (default 1000)
+  --export DIR        code space: retrain the best network and save it as a TF.js model
+                      (model.json + weights.bin) with its code
   --seed N            random seed (default 0)
   --batch N           candidates in flight at once (default 1)
   --json              print the report as JSON
@@ -67,7 +71,7 @@ export function parseCli(argv: string[]): CliOptions {
         space: { type: 'string' }, strategy: { type: 'string' }, ablation: { type: 'string' }, dataset: { type: 'string' },
         signal: { type: 'string' }, evaluations: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' },
         json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-        'train-subset': { type: 'string' }, 'test-subset': { type: 'string' }, 'fashion-mnist-dir': { type: 'string' },
+        'train-subset': { type: 'string' }, 'test-subset': { type: 'string' }, 'fashion-mnist-dir': { type: 'string' }, export: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -86,6 +90,7 @@ export function parseCli(argv: string[]): CliOptions {
     if (o.dataset !== undefined && o.dataset !== 'fashion-mnist') throw new CliUsageError(`--dataset ${o.dataset} is a NAS-Bench-201 dataset; the code space trains on fashion-mnist`);
     return { ...o, space: 'code', dataset: 'fashion-mnist', evaluations: o.evaluations ?? 12 };
   }
+  if (o.export !== undefined) throw new CliUsageError('--export applies to --space code (NAS-Bench-201 cells are looked up, not trained)');
   if (o.dataset === 'fashion-mnist') throw new CliUsageError('--dataset fashion-mnist needs --space code (NAS-Bench-201 has cifar10, cifar100, imagenet16-120)');
   return { ...o, space: 'nb201', dataset: o.dataset ?? 'cifar10', evaluations: o.evaluations ?? 500 };
 }

@@ -1,5 +1,5 @@
 import { loadFashionMnist } from '@nasfleet/datasets';
-import { runCodeSearch } from '@nasfleet/pipeline';
+import { exportNetwork, runCodeSearch } from '@nasfleet/pipeline';
 import { loadPrompts, promptChoices } from '@nasfleet/prompts';
 import { selectBackend } from '@nasfleet/train';
 import type { CliOptions } from './cli-args.ts';
@@ -16,6 +16,7 @@ export interface CodeCliReport {
   trained: number;
   duplicates: number;
   failures: Record<string, number>;
+  exported: { dir: string; modelJson: string; codeFile: string | null; accuracy: number } | null;
   seconds: number;
 }
 
@@ -36,11 +37,18 @@ export async function runCodeCommand(options: Extract<CliOptions, { space: 'code
       log(`[${told}/${options.evaluations}] ${result.id} ${what}${m.params ? `, ${m.params} params` : ''}${m.duplicateOfIndex !== undefined ? ' (same architecture as an earlier one: not trained again)' : ''}`);
     },
   });
+  let exported: CodeCliReport['exported'] = null;
+  if (options.export !== undefined && report.best) {
+    const train = { trainSubset: options.trainSubset, testSubset: options.testSubset, seed: options.seed };
+    const saved = await exportNetwork(report.best.code, dataset, options.export, train);
+    exported = { dir: saved.dir, modelJson: saved.modelJson, codeFile: saved.codeFile, accuracy: saved.accuracy };
+    log(`exported the best network to ${saved.dir} (retrained: accuracy ${(100 * saved.accuracy).toFixed(1)}%)`);
+  }
   const details = report.engine.status().details as { networkArchive?: { coverage: number; qdScore: number } };
   return {
     space: 'code', strategy: options.strategy, dataset: 'fashion-mnist', evaluations: options.evaluations, seed: options.seed, backend: backend.kind,
     best: report.best, archive: details.networkArchive ? { coverage: details.networkArchive.coverage, qdScore: details.networkArchive.qdScore } : null,
-    trained: report.trained, duplicates: report.duplicates, failures: report.failures, seconds: (performance.now() - started) / 1000,
+    trained: report.trained, duplicates: report.duplicates, failures: report.failures, exported, seconds: (performance.now() - started) / 1000,
   };
 }
 
@@ -54,6 +62,7 @@ export function formatCodeReport(r: CodeCliReport): string {
   } else {
     lines.push('best network: none (every candidate failed)');
   }
+  if (r.exported) lines.push(`exported: ${r.exported.modelJson} (TF.js layers model), code in ${r.exported.codeFile}`);
   if (r.archive) lines.push(`network archive: coverage ${(100 * r.archive.coverage).toFixed(0)}% of 100 niches, QD score ${r.archive.qdScore.toFixed(1)}`);
   const failed = Object.entries(r.failures).map(([k, v]) => `${k} ${v}`).join(', ');
   lines.push(`trained ${r.trained} distinct networks, ${r.duplicates} duplicates not retrained, failures: ${failed || 'none'}; ${r.seconds.toFixed(0)} s`);

@@ -1,3 +1,4 @@
 export * from './code-rule-operator.ts';
 export * from './code-evaluator.ts';
 export * from './run-code-search.ts';
+export * from './export-network.ts';
