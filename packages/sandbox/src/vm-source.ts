@@ -12,7 +12,8 @@ function vmFile(name: string): string {
 export const VM_PRELUDE: string = [
   '(function () {',
   `const P = ${vmFile('primordials.js')};`,
-  `const L = (${vmFile('layer-specs.js')})(P);`,
+  `const O = (${vmFile('layer-options.js')})(P);`,
+  `const L = (${vmFile('layer-specs.js')})(P, O);`,
   `const createStandIn = (${vmFile('stand-in.js')})(P, L);`,
   `return (${vmFile('driver.js')})(P, L, createStandIn);`,
   '})()',

@@ -1,24 +1,7 @@
-/**
- * The dataset shapes this package trains on. Structurally identical to `ImageSplit` /
- * `ImageDataset` of @nasfleet/datasets, declared here so the trainer does not depend on the
- * loader package (any object of that shape works).
- */
+import type { ImageSplit } from '@nasfleet/datasets';
 
-/** N images, HWC, 0..255, with one label each. */
-export interface ImageSplit {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-}
-
-/** A classification dataset with its train and test splits. */
-export interface ImageDataset {
-  name: string;
-  inputShape: [number, number, number];
-  numClasses: number;
-  train: ImageSplit;
-  test: ImageSplit;
-}
+/** The dataset shapes this package trains on are the loaders' (`@nasfleet/datasets`). */
+export type { ImageDataset, ImageSplit } from '@nasfleet/datasets';
 
 /** Per-channel mean and standard deviation (0..1 scale) over the first `count` images. */
 export function channelStats(split: ImageSplit, channels: number, count = split.count): { mean: number[]; std: number[] } {

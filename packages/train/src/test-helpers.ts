@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@nasfleet/search';
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { loadFashionMnist } from '@nasfleet/datasets';
 import type { ImageDataset } from './dataset.ts';
 
 /** Test-only helpers shared by this package's test files (not exported from the package). */
@@ -31,27 +30,9 @@ export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff / scale;
 }
 
-/** Reads one IDX file (gzip) of Debian's dataset-fashion-mnist, keeping the first `limit` items. */
-function readIdx(file: string, limit: number): { data: Uint8Array; count: number } {
-  const raw = gunzipSync(readFileSync(file));
-  const dims = raw[3] as number;
-  const count = Math.min(raw.readUInt32BE(4), limit);
-  let itemSize = 1;
-  for (let d = 1; d < dims; d++) itemSize *= raw.readUInt32BE(4 + 4 * d);
-  const offset = 4 + 4 * dims;
-  return { data: new Uint8Array(raw.subarray(offset, offset + count * itemSize)), count };
-}
-
-export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
-
-/** The first `nTrain` / `nTest` Fashion-MNIST images as an ImageDataset (28×28×1). */
-export function loadFashionSubset(nTrain: number, nTest: number): ImageDataset {
-  const split = (prefix: string, n: number) => {
-    const images = readIdx(`${FASHION_DIR}/${prefix}-images-idx3-ubyte.gz`, n);
-    const labels = readIdx(`${FASHION_DIR}/${prefix}-labels-idx1-ubyte.gz`, n);
-    return { images: images.data, labels: labels.data, count: images.count };
-  };
-  return { name: 'fashion-mnist', inputShape: [28, 28, 1], numClasses: 10, train: split('train', nTrain), test: split('t10k', nTest) };
+/** The first `nTrain` / `nTest` Fashion-MNIST images (Debian's dataset-fashion-mnist), via the real loader. */
+export function loadFashionSubset(nTrain: number, nTest: number): Promise<ImageDataset> {
+  return loadFashionMnist(undefined, { subset: { train: nTrain, test: nTest } });
 }
 
 /** A synthetic dataset of random images (shape tests, memory tests; accuracy meaningless). */

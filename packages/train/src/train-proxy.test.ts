@@ -8,7 +8,7 @@ import { loadFashionSubset, randomDataset } from './test-helpers.ts';
 import { cosineLr } from './train-config.ts';
 import { classifyTrainingError, trainProxy } from './train-proxy.ts';
 
-const fashion = loadFashionSubset(2048, 1000);
+const fashion = await loadFashionSubset(2048, 1000);
 
 describe('trainProxy on real Fashion-MNIST (wasm)', () => {
   beforeAll(async () => {
