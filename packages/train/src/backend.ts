@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 import { registerAvgPoolSameGradient } from './avg-pool-gradient.ts';
-import { registerWasmTrainingKernels, type WasmKernelOptions } from './wasm-kernels/index.ts';
+import { registerWasmTrainingKernels, restoreWasmKernels, type WasmKernelOptions } from './wasm-kernels/index.ts';
 
 /** The training backends, best first. */
 export const BackendKind = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
@@ -86,6 +86,50 @@ async function tryNative(kind: BackendKind, importer: ModuleImporter): Promise<s
   return 'tensorflow';
 }
 
+let lastWasmKernels: WasmKernelOptions = {};
+
+/** True when the active backend still computes (a wasm abort leaves it dead). */
+export function backendHealthy(): boolean {
+  try {
+    return tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync()[0]) === 2;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Brings the wasm backend back after the wasm module aborted (e.g. XNNPACK out of memory): every
+ * later call would fail and be mistaken for a failure of the next candidate. Resets the engine
+ * (all tensors are gone: call between candidates), starts a fresh wasm module with wasm's own
+ * kernels set up, then re-installs ours. Throws if the backend cannot be brought back.
+ */
+export async function recoverWasmBackend(): Promise<void> {
+  restoreWasmKernels();
+  try {
+    tf.engine().reset();
+  } catch {
+    // reset() disposes tensors and the backend first, which throws on the dead module and
+    // leaves it registered; drop it and the engine state by hand (tfjs-core 4.22's fields).
+    const engine = tf.engine() as unknown as {
+      registry: Record<string, unknown>; state: object; backendName: string | null; backendInstance: unknown; pendingBackendInit: unknown;
+    };
+    delete engine.registry.wasm;
+    engine.state = new (engine.state.constructor as new () => object)();
+    engine.backendName = null;
+    engine.backendInstance = null;
+    engine.pendingBackendInit = null;
+  }
+  configureWasmPaths();
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend could not be restarted');
+  registerWasmTrainingKernels(lastWasmKernels);
+  registerAvgPoolSameGradient();
+  try {
+    tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
+  } catch (e) {
+    throw new Error(`the restarted wasm backend does not compute: ${(e as Error).message}`);
+  }
+}
+
 /**
  * Activates the best usable tfjs backend: tfjs-node-gpu → tfjs-node → wasm → cpu, starting at
  * `prefer` when given. Native bindings are dynamic imports (they are optional dependencies,
@@ -116,6 +160,7 @@ export async function selectBackend(options: BackendOptions = {}, importer: Modu
         if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
         await smokeTest();
         const kernels = registerWasmTrainingKernels(opts.wasmKernels as WasmKernelOptions);
+        lastWasmKernels = opts.wasmKernels as WasmKernelOptions;
         if (!(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) notes.push('no WebAssembly SIMD: using the slower scalar build');
         return { kind, tfBackend: 'wasm', threads: getThreadsCount(), skipped, notes, kernels: [...gradients, ...kernels] };
       }

@@ -50,6 +50,27 @@ describe('trainProxy failures and bookkeeping', () => {
     await selectBackend({ prefer: 'wasm' });
   });
 
+  it('a network too big for the wasm heap fails as training-oom, and the restarted backend trains the next one', async () => {
+    // 784 × 600,000 weights: XNNPACK cannot allocate its packed copy and the wasm module aborts.
+    const huge = Architecture.parse({
+      format: 'nasfleet.arch/v1', output: 'out', nodes: [
+        { id: 'in', op: 'input', inputs: [], config: { shape: [28, 28, 1] } },
+        { id: 'f', op: 'flatten', inputs: ['in'], config: {} },
+        { id: 'd', op: 'dense', inputs: ['f'], config: { units: 600_000, activation: 'relu', useBias: true } },
+        { id: 'out', op: 'dense', inputs: ['d'], config: { units: 10, activation: 'linear', useBias: true } },
+      ],
+    });
+    const data = randomDataset(Rng.fromSeed(3), [28, 28, 1], 10, 128, 10);
+    const failed = await trainProxy(huge, data, { trainSubset: 128, testSubset: 10 });
+    expect(failed.outcome).toMatchObject({ status: 'failed', failure: { class: 'training-oom' } });
+    expect(tf.getBackend()).toBe('wasm');
+    const tensors = tf.memory().numTensors;
+    const next = await trainProxy(twoConvNet([28, 28, 1], 10), fashion, { trainSubset: 512, testSubset: 200, learningRate: 0.05 });
+    expect(next.outcome.status).toBe('ok');
+    expect(next.metrics.testAccuracy).toBeGreaterThan(0.2);
+    expect(tf.memory().numTensors).toBe(tensors);
+  }, 60_000);
+
   it('stops at the time budget with training-timeout', async () => {
     let t = 0;
     const ds = randomDataset(Rng.fromSeed(1), [8, 8, 1], 3, 256, 32);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Architecture } from '@nasfleet/arch';
 import { Rng, type Failure, type Outcome } from '@nasfleet/search';
 import { writeBatch, type BatchWriterOptions } from './batch-writer.ts';
+import { backendHealthy, recoverWasmBackend } from './backend.ts';
 import { buildModel, countTrainableParams, isDecayedWeight, ModelBuildError } from './build-model.ts';
 import { channelStats, type ImageDataset } from './dataset.ts';
 import { cosineLr, TrainConfig, type TrainConfigInput } from './train-config.ts';
@@ -46,7 +47,7 @@ function fail(cls: Failure['class'], message: string): Outcome {
 /** Classifies an error thrown while training a candidate; undefined for errors that are ours. */
 export function classifyTrainingError(e: unknown): Failure | undefined {
   const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  if (/out of memory|\bOOM\b|Array buffer allocation failed|Cannot allocate|allocation failed|memory access out of bounds|Aborted\(OOM\)/i.test(msg)) {
+  if (/out of memory|\bOOM\b|Array buffer allocation failed|Cannot allocate|allocation failed|memory access out of bounds|Aborted\((OOM)?\)/i.test(msg)) {
     return { class: 'training-oom', message: `out of memory while training: ${msg}` };
   }
   if (/not yet supported|not registered for backend|dilation rates greater than 1/i.test(msg)) {
@@ -176,9 +177,16 @@ export async function trainLayersModel(
       model.dispose();
       throw e;
     }
+    if (backend === 'wasm' && !backendHealthy()) {
+      // The wasm module aborted (XNNPACK out of memory): nothing of it can be disposed any more.
+      // Restart it so that the next candidate is not blamed for this one.
+      metrics.wallMs = now() - start;
+      await recoverWasmBackend();
+      return { outcome: { status: 'failed', failure: { ...failure, message: `${failure.message} (the wasm backend was restarted)` } }, metrics, backend };
+    }
     return done({ status: 'failed', failure });
   } finally {
-    velocity.forEach((v) => v.dispose());
+    if (backendHealthy()) velocity.forEach((v) => v.dispose());
   }
 }
 

@@ -43,12 +43,28 @@ function remember(kernelName: string): tf.KernelConfig | undefined {
   return originals.get(kernelName);
 }
 
+/** Names of the kernels `registerWasmTrainingKernels` may replace or add. */
+const MANAGED = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', 'BatchMatMul', '_FusedMatMul'];
+
+/**
+ * Puts wasm's own kernels back (and removes the ones it lacks), so that a fresh wasm backend runs
+ * their setup functions again; `registerWasmTrainingKernels` re-installs ours afterwards.
+ */
+export function restoreWasmKernels(): void {
+  for (const name of MANAGED) {
+    if (tf.getKernel(name, BACKEND) !== undefined) tf.unregisterKernel(name, BACKEND);
+    const original = originals.get(name);
+    if (original) tf.registerKernel(original);
+  }
+}
+
 /**
  * Installs the training kernels for the 'wasm' backend. Call after the wasm backend has been
  * initialised (the original Tile kernel must have run its setup). Idempotent.
  * Returns the names of the kernels installed.
  */
 export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): string[] {
+  for (const name of MANAGED) remember(name);
   const installed: string[] = [];
   replaceKernel('Conv2DBackpropFilter', ({ inputs, attrs }) => {
     const { x, dy } = inputs as unknown as { x: tf.Tensor4D; dy: tf.Tensor4D };
