@@ -78,7 +78,8 @@ export function insert<P>(
   const previous = archive.cells[niche] ?? null;
   if (previous && previous.fitness >= candidate.fitness) return { archive, outcome: 'rejected', niche, previous };
   const cells = [...archive.cells];
-  cells[niche] = { ...candidate, descriptors: [...candidate.descriptors], niche };
+  // Keys in schema order, so a snapshot and its validated restore serialise identically.
+  cells[niche] = { id: candidate.id, fitness: candidate.fitness, descriptors: [...candidate.descriptors], niche, payload: candidate.payload };
   return { archive: { ...archive, cells }, outcome: previous ? 'improved' : 'new', niche, previous };
 }
 
@@ -147,6 +148,12 @@ export function archiveStats<P>(archive: Archive<P>, offset = 0): ArchiveStats {
     best,
     meanFitness: all.length ? sum / all.length : null,
   };
+}
+
+/** Schema of `snapshotArchive` output whose elites carry payloads of `payload`'s shape. */
+export function archiveSnapshotSchema<P extends z.ZodType>(payload: P) {
+  const elite = z.object({ id: z.string(), fitness: z.number().finite(), descriptors: z.array(z.number().finite()), niche: z.number().int().nonnegative(), payload });
+  return z.object({ config: ArchiveConfig, cells: z.array(elite.nullable()) });
 }
 
 /** Plain-JSON form of an archive (centroids are recomputed from the config on restore). */

@@ -1,20 +1,27 @@
-import type { CandidateRef, CandidateRequest, CandidateResult, Outcome, PromptChoice } from '../contracts.ts';
+import { z } from 'zod';
+import { CandidateResult, OperatorKind, PromptChoice } from '../contracts.ts';
+import type { CandidateRef, CandidateRequest, Outcome } from '../contracts.ts';
 
 /** Everything the search knows of one candidate: its provenance and, once told, its result. */
-export interface CandidateRecord {
-  id: string;
-  index: number;
-  generation: number;
-  operator: CandidateRequest['operator'];
-  parentIds: string[];
-  prompt: PromptChoice | null;
-  temperature: number;
+export const CandidateRecord = z.object({
+  id: z.string(),
+  index: z.number().int().nonnegative(),
+  generation: z.number().int().nonnegative(),
+  operator: OperatorKind,
+  parentIds: z.array(z.string()),
+  prompt: PromptChoice.nullable(),
+  temperature: z.number(),
   /** Known at ask time for 'seed' requests (the initial network), else from the result. */
-  artifact: string | null;
-  result: CandidateResult | null;
+  artifact: z.string().nullable(),
+  result: CandidateResult.nullable(),
   /** Position in tell order (0 = first told), null while in flight. */
-  toldAt: number | null;
-}
+  toldAt: z.number().int().nonnegative().nullable(),
+});
+export type CandidateRecord = z.infer<typeof CandidateRecord>;
+
+/** The log as plain JSON (what `toJSON` writes and `fromJSON` checks). */
+export const CandidateLogJson = z.object({ records: z.array(CandidateRecord), told: z.array(z.string()) });
+export type CandidateLogJson = z.infer<typeof CandidateLogJson>;
 
 /**
  * The engine's ledger of candidates (plain data, snapshotted whole). It answers the questions every
@@ -90,20 +97,26 @@ export class CandidateLog {
     return this.records.size;
   }
 
-  toJSON(): { records: CandidateRecord[]; told: string[] } {
+  toJSON(): CandidateLogJson {
     return { records: this.all(), told: [...this.told] };
   }
 
-  /** Rebuilds a log from `toJSON()` output. */
-  static fromJSON(data: { records: CandidateRecord[]; told: string[] }): CandidateLog {
+  /** Rebuilds a log from `toJSON()` output, checking that it is consistent; throws saying what is not. */
+  static fromJSON(input: unknown): CandidateLog {
+    const data = CandidateLogJson.parse(input);
     const log = new CandidateLog();
-    for (const r of data.records) log.records.set(r.id, structuredClone({ ...r, result: null, toldAt: null }));
+    for (const r of data.records) {
+      if (log.records.has(r.id)) throw new Error(`candidate ${r.id} appears twice`);
+      log.records.set(r.id, structuredClone({ ...r, result: null, toldAt: null }));
+    }
     const byId = new Map(data.records.map((r) => [r.id, r]));
     for (const id of data.told) {
       const stored = byId.get(id);
-      if (!stored?.result) throw new Error(`snapshot says ${id} was told but has no result`);
-      log.tell(structuredClone(stored.result));
+      if (!stored?.result) throw new Error(`${id} is listed as told but has no result`);
+      if (log.tell(structuredClone(stored.result)) === null) throw new Error(`${id} is listed as told twice`);
     }
+    const untold = data.records.find((r) => r.result !== null && !log.records.get(r.id)!.result);
+    if (untold) throw new Error(`${untold.id} has a result but is not in the tell order`);
     return log;
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CandidateRequest } from '../contracts.ts';
 import { TOY_BOUNDS, TOY_CROSSOVER, TOY_INITIAL, TOY_PROMPTS, runToy, toyEvaluate, toyOperate } from '../testing/toy-space.ts';
-import { SearchEngine, TellRejectedError } from './search-engine.ts';
+import { SearchEngine, SnapshotError, TellRejectedError } from './search-engine.ts';
 import type { StrategyName } from './search-config.ts';
 
 const setup = { prompts: TOY_PROMPTS, crossoverPrompt: TOY_CROSSOVER, initialArtifact: TOY_INITIAL };
@@ -84,5 +84,40 @@ describe('SearchEngine', () => {
     expect(child.result?.outcome.status).toBe('ok');
     expect(engine.candidate(child.parentIds[0]!)).toBeDefined();
     expect(engine.best()?.result?.outcome).toMatchObject({ status: 'ok', fitness: engine.status().best });
+  });
+});
+
+describe('SearchEngine.restore on damaged snapshots', () => {
+  const good = () => {
+    const engine = make('hybrid', 3);
+    runToy(engine, 80);
+    engine.ask(3); // some in flight
+    return JSON.parse(JSON.stringify(engine.snapshot()));
+  };
+
+  it('restores an intact snapshot with candidates in flight, which can still be told', () => {
+    const snapshot = good();
+    const engine = SearchEngine.restore(snapshot);
+    expect(engine.status()).toMatchObject({ asked: 83, told: 80, inFlight: 3 });
+    const pending = engine.candidates().filter((c) => c.result === null);
+    expect(engine.tell(pending.map((c) => ({ id: c.id, artifact: '01234012', outcome: { status: 'ok', fitness: 1 }, descriptors: [1, 1] }))).every((r) => r.status === 'applied')).toBe(true);
+  });
+
+  const cases: [string, (s: Record<string, any>) => void, RegExp][] = [
+    ['unknown format', (s) => (s.format = 'nasfleet.engine/v0'), /snapshot: format/],
+    ['damaged rng state', (s) => (s.rng = [1, 2]), /snapshot: rng/],
+    ['invalid config', (s) => (s.config.generationSize = -1), /config: generationSize/],
+    ['a told candidate without its result', (s) => (s.log.records[5].result = null), /log: c000005 is listed as told but has no result/],
+    ['a result missing from the tell order', (s) => s.log.told.pop(), /has a result but is not in the tell order/],
+    ['a candidate count that disagrees with nextIndex', (s) => (s.nextIndex += 1), /nextIndex/],
+    ['a malformed outcome', (s) => (s.log.records[7].result.outcome = { status: 'great' }), /log: records\.7\.result\.outcome/],
+    ['a damaged archive', (s) => s.strategy.network.cells.pop(), /strategy: .*cells/],
+    ['a damaged lineage memory', (s) => (s.strategy.lineage.byParent = { c000001: [{ at: 'x' }] }), /strategy: lineage/],
+  ];
+  it.each(cases)('%s is refused with a message naming the part', (_name, damage, message) => {
+    const snapshot = good();
+    damage(snapshot);
+    expect(() => SearchEngine.restore(snapshot)).toThrow(SnapshotError);
+    expect(() => SearchEngine.restore(snapshot)).toThrow(message);
   });
 });

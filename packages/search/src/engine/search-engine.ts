@@ -7,7 +7,7 @@ import { createRandomSearch } from '../strategies/random-search.ts';
 import { createRegularizedEvolution } from '../strategies/regularized-evolution.ts';
 import type { Strategy, StrategyContext } from '../strategies/strategy.ts';
 import { CandidateLog, candidateId } from './candidate-log.ts';
-import type { CandidateRecord } from './candidate-log.ts';
+import type { CandidateLogJson, CandidateRecord } from './candidate-log.ts';
 import { SearchConfig } from './search-config.ts';
 import type { SearchConfigInput } from './search-config.ts';
 
@@ -34,15 +34,25 @@ export interface TellReceipt {
   status: 'applied' | 'unknown' | 'already-told';
 }
 
-export interface EngineSnapshot {
-  format: 'nasfleet.engine/v1';
-  config: SearchConfig;
-  setup: EngineSetup;
-  rng: number[];
-  nextIndex: number;
-  initialId: string | null;
-  log: ReturnType<CandidateLog['toJSON']>;
-  strategy: unknown;
+/** A search's whole state as plain JSON; `SearchEngine.restore` checks it with this schema. */
+export const EngineSnapshot = z.object({
+  format: z.literal('nasfleet.engine/v1'),
+  config: z.unknown(),
+  setup: EngineSetup,
+  rng: z.array(z.number().int()).length(4),
+  nextIndex: z.number().int().nonnegative(),
+  initialId: z.string().nullable(),
+  log: z.unknown(),
+  strategy: z.unknown(),
+});
+export type EngineSnapshot = Omit<z.infer<typeof EngineSnapshot>, 'config' | 'log'> & { config: SearchConfig; log: CandidateLogJson };
+
+/** A snapshot that cannot be restored; the message says which part is wrong. */
+export class SnapshotError extends Error {
+  constructor(message: string) {
+    super(`cannot restore the search: ${message}`);
+    this.name = 'SnapshotError';
+  }
 }
 
 /**
@@ -72,14 +82,26 @@ export class SearchEngine {
     return new SearchEngine(parsedConfig, parsedSetup, Rng.fromSeed(parsedConfig.seed), new CandidateLog(), strategy, 0, null);
   }
 
-  /** A search restored from `snapshot()` output (after a JSON round trip). */
-  static restore(snapshot: EngineSnapshot): SearchEngine {
-    if (snapshot.format !== 'nasfleet.engine/v1') throw new Error(`unknown engine snapshot format: ${String(snapshot.format)}`);
-    const config = SearchConfig.parse(snapshot.config);
-    return new SearchEngine(
-      config, EngineSetup.parse(snapshot.setup), Rng.fromState(snapshot.rng), CandidateLog.fromJSON(snapshot.log),
-      makeStrategy(config, snapshot.strategy), snapshot.nextIndex, snapshot.initialId,
-    );
+  /**
+   * A search restored from `snapshot()` output (after a JSON round trip). Every part is checked;
+   * a damaged snapshot throws SnapshotError naming the part, never a half-restored engine.
+   */
+  static restore(input: unknown): SearchEngine {
+    const part = <T>(name: string, f: () => T): T => {
+      try {
+        return f();
+      } catch (error) {
+        const detail = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') : (error as Error).message;
+        throw new SnapshotError(`${name}: ${detail}`);
+      }
+    };
+    const snapshot = part('snapshot', () => EngineSnapshot.parse(input));
+    const config = part('config', () => SearchConfig.parse(snapshot.config));
+    const log = part('log', () => CandidateLog.fromJSON(snapshot.log));
+    if (log.size !== snapshot.nextIndex) throw new SnapshotError(`log: ${log.size} candidates but nextIndex is ${snapshot.nextIndex}`);
+    if (snapshot.initialId !== null && !log.get(snapshot.initialId)) throw new SnapshotError(`initialId ${snapshot.initialId} is not in the log`);
+    const strategy = part('strategy', () => makeStrategy(config, snapshot.strategy));
+    return new SearchEngine(config, snapshot.setup, Rng.fromState(snapshot.rng), log, strategy, snapshot.nextIndex, snapshot.initialId);
   }
 
   /** Hands out `n` new candidate requests. */
@@ -173,8 +195,8 @@ export class SearchEngine {
 
   /** Plain-JSON state; `SearchEngine.restore` continues exactly where this one stands. */
   snapshot(): EngineSnapshot {
-    return structuredClone({
-      format: 'nasfleet.engine/v1' as const, config: this.config, setup: this.setup, rng: this.rng.state(),
+    return structuredClone<EngineSnapshot>({
+      format: 'nasfleet.engine/v1', config: this.config, setup: this.setup, rng: this.rng.state(),
       nextIndex: this.nextIndex, initialId: this.initialId, log: this.log.toJSON(), strategy: this.strategy.snapshot(),
     });
   }

@@ -44,14 +44,15 @@ export function createFeedbackMemory(snapshot?: unknown): Strategy {
       const feedback = record.result.feedback;
       const basis = state.basis[record.id];
       delete state.basis[record.id];
+      // Keys in MemoryEntry's schema order (a validated restore rebuilds them in that order).
       const entry: MemoryEntry = {
         candidateId: record.id,
         problem: feedback?.problem ?? '',
         suggestion: feedback?.suggestion ?? '',
+        ...(feedback?.intent === undefined ? {} : { intent: feedback.intent }),
         outcome: record.result.outcome,
         baseline: basis === undefined ? null : ctx.log.fitness(basis),
       };
-      if (feedback?.intent !== undefined) entry.intent = feedback.intent;
       state.window.push(entry);
       while (state.window.length > ctx.config.memory.window) state.window.shift();
       state.current = record.id;

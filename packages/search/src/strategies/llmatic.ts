@@ -1,6 +1,8 @@
-import { createArchive, elites, insert, nearestElites, restoreArchive, snapshotArchive, archiveStats } from '../archive/cvt-archive.ts';
+import { z } from 'zod';
+import { archiveSnapshotSchema, createArchive, elites, insert, nearestElites, restoreArchive, snapshotArchive, archiveStats } from '../archive/cvt-archive.ts';
 import type { Archive, ArchiveSnapshot } from '../archive/cvt-archive.ts';
-import type { MemoryEntry, PromptChoice } from '../contracts.ts';
+import { MemoryEntry } from '../contracts.ts';
+import type { PromptChoice } from '../contracts.ts';
 import { candidateId } from '../engine/candidate-log.ts';
 import type { CandidateRecord } from '../engine/candidate-log.ts';
 import { emptyLineageMemory, lineageWindow, recordAttempt } from './lineage-memory.ts';
@@ -17,21 +19,31 @@ interface PendingChild {
   source: { niche: number; id: string } | null;
 }
 
-interface LlmaticState {
+const LlmaticState = z.object({
   /** The archives as of the last snapshot; live copies are `network` and `promptArchive` below. */
+  network: archiveSnapshotSchema(z.null()),
+  prompts: archiveSnapshotSchema(z.object({ promptIndex: z.number().int().nonnegative(), temperature: z.number(), curiosity: z.number() })),
+  collective: z.array(z.number()),
+  /** Best fitness told per generation (for "previous generation's best"). */
+  generationBest: z.record(z.string(), z.number()),
+  /** Temperature used where no prompt individual supplies one (network-archive-only, random prompts). */
+  temperature: z.number(),
+  /** Every successfully trained candidate (the parent pool of the prompt-archive-only ablation). */
+  trained: z.array(z.string()),
+  pending: z.record(z.string(), z.object({
+    kind: z.enum(['seed', 'mutation', 'crossover']),
+    promptIndex: z.number().int().nonnegative().nullable(),
+    source: z.object({ niche: z.number().int().nonnegative(), id: z.string() }).nullable(),
+  })),
+  lineage: z.object({ byParent: z.record(z.string(), z.array(z.object({ at: z.number().int().nonnegative(), entry: MemoryEntry }))) }),
+  seedsTold: z.number().int().nonnegative(),
+});
+type LlmaticState = Omit<z.infer<typeof LlmaticState>, 'network' | 'prompts' | 'pending' | 'lineage'> & {
   network: ArchiveSnapshot<null>;
   prompts: ArchiveSnapshot<PromptPayload>;
-  collective: number[];
-  /** Best fitness told per generation (for "previous generation's best"). */
-  generationBest: Record<string, number>;
-  /** Temperature used where no prompt individual supplies one (network-archive-only, random prompts). */
-  temperature: number;
-  /** Every successfully trained candidate (the parent pool of the prompt-archive-only ablation). */
-  trained: string[];
   pending: Record<string, PendingChild>;
   lineage: LineageMemory;
-  seedsTold: number;
-}
+};
 
 /**
  * LLMatic (Nasir et al. 2024): a network archive and a prompt archive, both CVT-MAP-Elites; prompts
@@ -40,7 +52,7 @@ interface LlmaticState {
  * With `lineageMemory` it is the hybrid: each mutation also gets the feedback memory of its lineage.
  */
 export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: unknown): Strategy {
-  let state: LlmaticState | null = snapshot === undefined ? null : (structuredClone(snapshot) as LlmaticState);
+  let state: LlmaticState | null = snapshot === undefined || snapshot === null ? null : (LlmaticState.parse(snapshot) as LlmaticState);
   let network: Archive<null> | null = state ? restoreArchive(state.network) : null;
   let promptArchive = state ? restoreArchive(state.prompts) : null;
   const name = options.lineageMemory ? 'hybrid' : 'llmatic';
@@ -239,14 +251,14 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
 function lineageEntry(ctx: StrategyContext, record: CandidateRecord & { result: NonNullable<CandidateRecord['result']> }) : MemoryEntry {
   const feedback = record.result.feedback;
   const intent = feedback?.intent ?? record.prompt?.intent;
-  const entry: MemoryEntry = {
+  // Keys in MemoryEntry's schema order (a validated restore rebuilds them in that order).
+  return {
     candidateId: record.id,
     problem: feedback?.problem ?? `parent ${record.parentIds[0]} (${record.operator})`,
     suggestion: feedback?.suggestion ?? (record.prompt ? `prompt ${record.prompt.id}: ${record.prompt.intent}` : record.operator),
+    ...(intent === undefined ? {} : { intent }),
     outcome: record.result.outcome,
     baseline: ctx.log.fitness(record.parentIds[0]!),
   };
-  if (intent !== undefined) entry.intent = intent;
-  return entry;
 }
 
