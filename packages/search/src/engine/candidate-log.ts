@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CandidateResult, OperatorKind, PromptChoice } from '../contracts.ts';
-import type { CandidateRef, CandidateRequest, Outcome } from '../contracts.ts';
+import type { CandidateRef, Outcome } from '../contracts.ts';
 
 /** Everything the search knows of one candidate: its provenance and, once told, its result. */
 export const CandidateRecord = z.object({

@@ -103,7 +103,7 @@ describe('SearchEngine.restore on damaged snapshots', () => {
     expect(engine.tell(pending.map((c) => ({ id: c.id, artifact: '01234012', outcome: { status: 'ok', fitness: 1 }, descriptors: [1, 1] }))).every((r) => r.status === 'applied')).toBe(true);
   });
 
-  const cases: [string, (s: Record<string, any>) => void, RegExp][] = [
+  const cases: [string, (s: ReturnType<typeof good>) => void, RegExp][] = [
     ['unknown format', (s) => (s.format = 'nasfleet.engine/v0'), /snapshot: format/],
     ['damaged rng state', (s) => (s.rng = [1, 2]), /snapshot: rng/],
     ['invalid config', (s) => (s.config.generationSize = -1), /config: generationSize/],
