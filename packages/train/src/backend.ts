@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 import { registerAvgPoolSameGradient } from './avg-pool-gradient.ts';
+import { registerBatchNormGradient } from './batch-norm-gradient.ts';
 import { registerWasmTrainingKernels, restoreWasmKernels, type WasmKernelOptions } from './wasm-kernels/index.ts';
 
 /** The training backends, best first. */
@@ -141,7 +142,7 @@ export async function selectBackend(options: BackendOptions = {}, importer: Modu
   const opts = BackendOptions.parse(options);
   const start = opts.prefer ? ORDER.indexOf(opts.prefer) : 0;
   const skipped: BackendSelection['skipped'] = ORDER.slice(0, start).map((kind) => ({ kind, reason: `prefer=${opts.prefer} starts below it` }));
-  const gradients = registerAvgPoolSameGradient();
+  const gradients = [...registerAvgPoolSameGradient(), ...registerBatchNormGradient()];
   for (const kind of ORDER.slice(start)) {
     try {
       if (kind === 'tensorflow-gpu' || kind === 'tensorflow') {

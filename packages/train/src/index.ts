@@ -1,4 +1,5 @@
 export * from './avg-pool-gradient.ts';
+export * from './batch-norm-gradient.ts';
 export * from './backend.ts';
 export * from './batch-writer.ts';
 export * from './build-model.ts';
