@@ -5,7 +5,9 @@ import { formatNb201Report, runNb201Command } from './nb201-command.ts';
 describe('parseCli', () => {
   it('resolves per-space defaults', () => {
     expect(parseCli(['--space', 'code'])).toMatchObject({ space: 'code', dataset: 'fashion-mnist', evaluations: 12, trainSubset: 2048, testSubset: 1000 });
-    expect(parseCli(['--space', 'code', '--evaluations', '3', '--train-subset', '512'])).toMatchObject({ evaluations: 3, trainSubset: 512 });
+    expect(parseCli(['--space', 'code', '--evaluations', '3', '--train-subset', '512'])).toMatchObject({ evaluations: 3, trainSubset: 512, epochs: 1, learningRate: 0.01 });
+    expect(parseCli(['--space', 'code', '--epochs', '2', '--learning-rate', '0.05'])).toMatchObject({ epochs: 2, learningRate: 0.05 });
+    expect(() => parseCli(['--space', 'code', '--learning-rate', '0'])).toThrow(/learningRate/);
   });
 
   it('defaults to a small hybrid NB201 search', () => {

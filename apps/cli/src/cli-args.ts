@@ -18,6 +18,9 @@ export const CliOptions = z.object({
   /** Code space: training / test images used by the one-epoch proxy. */
   trainSubset: z.coerce.number().int().min(1).default(2048),
   testSubset: z.coerce.number().int().min(1).default(1000),
+  /** Code space: proxy epochs and initial learning rate (SPEC §2: 1 and 0.01). */
+  epochs: z.coerce.number().int().min(1).max(1000).default(1),
+  learningRate: z.coerce.number().positive().max(10).default(0.01),
   /** Code space: where Debian's dataset-fashion-mnist puts the IDX files. */
   fashionMnistDir: z.string().default('/usr/share/datasets/fashion-mnist'),
   /** Code space: retrain the best network and save it here (TF.js model.json + weights + code). */
@@ -48,6 +51,8 @@ export const USAGE = `usage: npm run search -- [options]
   --evaluations N     candidates to evaluate (default 500 on nb201, 12 in the code space)
   --train-subset N    code space: training images of the proxy (default 2048)
   --test-subset N     code space: test images it is scored on (default 1000)
+  --epochs N          code space: proxy epochs (default 1)
+  --learning-rate X   code space: initial SGD learning rate, cosine-decayed (default 0.01)
   --export DIR        code space: retrain the best network and save it as a TF.js model
                       (model.json + weights.bin) with its code
   --seed N            random seed (default 0)
@@ -72,13 +77,14 @@ export function parseCli(argv: string[]): CliOptions {
         signal: { type: 'string' }, evaluations: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' },
         json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         'train-subset': { type: 'string' }, 'test-subset': { type: 'string' }, 'fashion-mnist-dir': { type: 'string' }, export: { type: 'string' },
+        epochs: { type: 'string' }, 'learning-rate': { type: 'string' },
       },
     }));
   } catch (error) {
     throw new CliUsageError((error as Error).message);
   }
-  const { 'train-subset': trainSubset, 'test-subset': testSubset, 'fashion-mnist-dir': fashionMnistDir, ...rest } = values;
-  const parsed = CliOptions.safeParse({ ...rest, trainSubset, testSubset, fashionMnistDir });
+  const { 'train-subset': trainSubset, 'test-subset': testSubset, 'fashion-mnist-dir': fashionMnistDir, 'learning-rate': learningRate, ...rest } = values;
+  const parsed = CliOptions.safeParse({ ...rest, trainSubset, testSubset, fashionMnistDir, learningRate });
   if (!parsed.success) {
     throw new CliUsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
   }

@@ -30,7 +30,7 @@ export async function runCodeCommand(options: Extract<CliOptions, { space: 'code
   const report = await runCodeSearch({
     dataset, prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, evaluations: options.evaluations,
     config: { strategy: options.strategy, seed: options.seed, generationSize: Math.min(100, Math.max(4, Math.ceil(options.evaluations / 4))), llmatic: { ablation: options.ablation, seedNetworks: Math.min(10, Math.max(2, Math.floor(options.evaluations / 4))) } },
-    evaluator: { train: { trainSubset: options.trainSubset, testSubset: options.testSubset, seed: options.seed } },
+    evaluator: { train: { trainSubset: options.trainSubset, testSubset: options.testSubset, seed: options.seed, epochs: options.epochs, learningRate: options.learningRate } },
     onResult(result, told) {
       const what = result.outcome.status === 'ok' ? `accuracy ${result.outcome.fitness.toFixed(1)}%` : `${result.outcome.failure.class}: ${result.outcome.failure.message.slice(0, 100)}`;
       const m = result.metrics ?? {};
@@ -39,7 +39,7 @@ export async function runCodeCommand(options: Extract<CliOptions, { space: 'code
   });
   let exported: CodeCliReport['exported'] = null;
   if (options.export !== undefined && report.best) {
-    const train = { trainSubset: options.trainSubset, testSubset: options.testSubset, seed: options.seed };
+    const train = { trainSubset: options.trainSubset, testSubset: options.testSubset, seed: options.seed, epochs: options.epochs, learningRate: options.learningRate };
     const saved = await exportNetwork(report.best.code, dataset, options.export, train);
     exported = { dir: saved.dir, modelJson: saved.modelJson, codeFile: saved.codeFile, accuracy: saved.accuracy };
     log(`exported the best network to ${saved.dir} (retrained: accuracy ${(100 * saved.accuracy).toFixed(1)}%)`);
