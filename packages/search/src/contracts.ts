@@ -8,11 +8,13 @@ import { z } from 'zod';
 /** Why a candidate produced no fitness. A result of the candidate, never a reason to retry. */
 export const FailureClass = z.enum([
   'extraction', // no code could be found in the LLM's answer
+  'too-large', // the answer or its code is over the size caps, or too large to compile in the sandbox
   'syntax', // the code does not parse
   'sandbox-runtime', // the code threw while building the model
   'timeout', // the code ran past the sandbox's time limit
   'memory', // the code ran past the sandbox's memory limit
   'unsupported-layer', // a layer or option the pipeline does not support
+  'invalid-option', // a layer option has a bad value (NaN, negative, a string for a number, a fraction for an integer)
   'shape', // shapes do not fit together
   'output', // the output is not one vector of class scores
   'over-budget', // parameters, FLOPs or activation memory over the search's caps
