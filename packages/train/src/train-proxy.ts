@@ -158,6 +158,9 @@ export async function trainLayersModel(
         });
         trainSeconds += (performance.now() - t0) / 1000;
         metrics.steps++;
+        // Let timers and I/O run between steps: a worker's lock renewal, a test runner's RPC, a caller's
+        // abort all wait on this thread while a step computes.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if (!Number.isFinite(loss)) {
           return done(fail('training-nan', `loss became ${loss} at step ${metrics.steps} of ${totalSteps} (epoch ${epoch + 1}, lr ${lr.toPrecision(3)}): lower the learning rate, add normalisation or remove unstable activations`));
         }
