@@ -10,7 +10,8 @@ export interface ImageSplit {
 
 /**
  * A loaded image-classification dataset. `inputShape` is [height, width, channels] of
- * every image; labels are class indices in [0, numClasses).
+ * every image; labels are class indices in [0, numClasses). Loaders fill `train` and `test`;
+ * `validation` is present only where a caller held it out of `train` (`splitValidation`).
  */
 export interface ImageDataset {
   name: string;
@@ -19,6 +20,7 @@ export interface ImageDataset {
   classNames?: string[];
   train: ImageSplit;
   test: ImageSplit;
+  validation?: ImageSplit;
 }
 
 /** How many images to keep per split; omitted means all. */

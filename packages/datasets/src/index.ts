@@ -13,3 +13,4 @@ export * from './split-cache.ts';
 export * from './imagenette.ts';
 export * from './dataset-sources.ts';
 export * from './ensure-dataset.ts';
+export * from './split-validation.ts';
