@@ -73,4 +73,50 @@ describe('extractCode', () => {
       expect(!x.ok && x.failure.class).toBe('extraction');
     }
   });
+
+  it.each([
+    ['a BOM', '\ufeff'],
+    ['a no-break space', '\u00a0'],
+    ['an em space and a zero-width space', '\u2003\u200b'],
+    ['an ideographic space', '\u3000'],
+  ])('finds a fence preceded by %s', (_name, space) => {
+    const x = extractCode(`${space}\`\`\`javascript\n${FN}\n${space}\`\`\`\nThe first layer is a flatten (it needs no options).`);
+    expect(code(x)).toBe(`${FN}\n`);
+    expect(x.notes.join(' ')).not.toContain('no code fence');
+  });
+
+  it.each([
+    ['````markdown', '````'],
+    ['```markdown', '```'],
+    ['```md', '```'],
+  ])('takes the ```javascript block nested in a %s block', (open, close) => {
+    const answer = `${open}\n# My network\n\nA small CNN:\n\n\`\`\`javascript\n${FN}\n\`\`\`\n\nTrain it with Adam.\n${close}\n`;
+    const x = extractCode(answer);
+    expect(code(x)).toBe(`${FN}\n`);
+    expect(x.notes.join(' ')).toMatch(/block inside the ```(markdown|md) block/);
+  });
+
+  it('keeps a ```markdown block without fences as prose, and still finds the code block after it', () => {
+    const x = extractCode(`\`\`\`markdown\n# Plan\nconv, pool, dense\n\`\`\`\n\`\`\`js\n${FN}\n\`\`\``);
+    expect(code(x)).toBe(`${FN}\n`);
+  });
+
+  // Each answer made a pattern backtrack quadratically: minutes (often hours) on 1 MB before the
+  // patterns were bounded. The timeout is generous; no assertion is made on the time taken.
+  const MB = 1 << 20;
+  it.each([
+    ['blank lines in the code (TypeScript hints)', `\`\`\`javascript\n${FN}\n${'\n'.repeat(MB)}\`\`\``, 'javascript'],
+    ['"):a<" runs in the code (TypeScript hints)', `\`\`\`javascript\n${FN}\n//${'):a<'.repeat(MB / 4)}\n\`\`\``, 'javascript'],
+    ['blank lines around prose (Python detection)', `I cannot help.${' \n'.repeat(MB / 2)}Sorry.`, null],
+    ['"function" followed by spaces (buildModel detection)', `\`\`\`js\n${FN}\n//function${' '.repeat(MB)}x\n\`\`\``, 'javascript'],
+    ['an exports line of spaces', `\`\`\`js\n${FN}\nexports =${' '.repeat(MB)}!\n\`\`\``, 'javascript'],
+  ])('extracts a 1 MB adversarial answer in linear time: %s', (_name, answer, language) => {
+    const x = extractCode(answer);
+    if (language === null) {
+      expect(!x.ok && x.failure.class).toBe('extraction');
+    } else {
+      expect(code(x).startsWith(FN)).toBe(true);
+      expect(x.ok && x.language).toBe(language);
+    }
+  }, { timeout: 60_000 });
 });

@@ -1,4 +1,5 @@
 import type { Failure } from '@nasfleet/search';
+import { fencedBlocks, type Block } from './fenced-blocks.ts';
 import { stripTypeScript } from './strip-types.ts';
 
 /** The code found in an answer, with notes on what was chosen and changed; or why there is none. */
@@ -6,40 +7,45 @@ export type Extraction =
   | { ok: true; code: string; language: 'javascript' | 'typescript'; notes: string[] }
   | { ok: false; failure: Failure; code: string | null; notes: string[] };
 
-interface Block {
-  lang: string;
-  body: string;
-}
-
 const JS_LANGS = new Set(['', 'js', 'javascript', 'jsx', 'mjs', 'cjs', 'node', 'ts', 'typescript', 'tsx', 'mts']);
 const TS_LANGS = new Set(['ts', 'typescript', 'tsx', 'mts']);
 const PY_LANGS = new Set(['py', 'python', 'python3', 'pytorch']);
 
-const DEFINES_BUILD_MODEL = /\bfunction\s*\*?\s*buildModel\s*\(|\b(?:const|let|var)\s+buildModel\s*=|\bbuildModel\s*=\s*(?:function|\(|async|[A-Za-z_$][\w$]*\s*=>)/;
-const PYTHON = /^\s*(?:import\s+(?:torch|keras|tensorflow|numpy)\b|from\s+(?:torch|keras|tensorflow)\b|def\s+\w+\s*\(.*\)\s*(?:->\s*[\w.[\], ]+)?:\s*$|class\s+\w+\s*\((?:nn\.Module|keras\.\w+|tf\.keras\.\w+)\)\s*:)|\bnn\.Module\b|\btorch\.nn\b|\b(?:tf\.)?keras\.(?:layers|models|Sequential|Model)\b/m;
-const TS_HINTS = /^\s*(?:interface\s+\w+|type\s+\w+\s*=|enum\s+\w+)|\)\s*:\s*[\w.]+(?:<[^>]*>)?\s*\{|\b(?:const|let|var)\s+\w+\s*:\s*[\w.]+|\b\w+\s*:\s*(?:number|string|boolean|any|unknown|tf\.[A-Z]\w*|Tensor|SymbolicTensor|LayersModel|Sequential)(?:\[\])?\s*[,)=;]|\bas\s+(?:any|unknown|number|tf\.[A-Z]\w*|[A-Z]\w*)\b/m;
+// Every pattern runs on whole answers of up to megabytes, so none may backtrack for long: each
+// quantifier is bounded ({0,16}, {1,64}, ...) or anchored after a fixed token that its characters
+// cannot contain, so the work per start position is bounded by a constant and a scan is linear.
+// `H` is horizontal space (any space but the newline): `^H{0,64}` stays on its own line.
+const H = String.raw`[^\S\n]`;
+const re = (source: string, flags = ''): RegExp => new RegExp(source, flags);
+
+const DEFINES_BUILD_MODEL = re(String.raw`\bfunction[\s*]{0,16}\bbuildModel\s{0,16}\(|\b(?:const|let|var)\s{1,16}buildModel\s{0,16}=|\bbuildModel\s{0,16}=\s{0,16}(?:function|\(|async|[A-Za-z_$][\w$]{0,64}\s{0,16}=>)`);
+const PYTHON = re(
+  String.raw`^${H}{0,64}(?:import${H}{1,16}(?:torch|keras|tensorflow|numpy)\b|from${H}{1,16}(?:torch|keras|tensorflow)\b|` +
+    String.raw`def${H}{1,16}\w{1,64}${H}{0,16}\([^\n]{0,200}\)${H}{0,16}(?:->[^:\n]{1,100})?:${H}{0,16}$|` +
+    String.raw`class${H}{1,16}\w{1,64}${H}{0,16}\((?:nn\.Module|keras\.\w{1,64}|tf\.keras\.\w{1,64})\)${H}{0,16}:)|` +
+    String.raw`\bnn\.Module\b|\btorch\.nn\b|\b(?:tf\.)?keras\.(?:layers|models|Sequential|Model)\b`,
+  'm',
+);
+const TS_HINTS = re(
+  String.raw`^${H}{0,64}(?:interface${H}{1,16}\w|type${H}{1,16}\w{1,64}${H}{0,16}=|enum${H}{1,16}\w)|` +
+    String.raw`\)${H}{0,16}:${H}{0,16}[\w.]{1,64}(?:<[^>\n]{0,200}>)?\s{0,16}\{|` +
+    String.raw`\b(?:const|let|var)${H}{1,16}\w{1,64}${H}{0,16}:${H}{0,16}[\w.]|` +
+    String.raw`\b\w{1,64}${H}{0,16}:${H}{0,16}(?:number|string|boolean|any|unknown|tf\.[A-Z]\w{0,64}|Tensor|SymbolicTensor|LayersModel|Sequential)(?:\[\])?${H}{0,16}[,)=;]|` +
+    String.raw`\bas${H}{1,16}(?:(?:any|unknown|number)\b|tf\.[A-Z]|[A-Z])`,
+  'm',
+);
 
 const PYTHON_MESSAGE =
   'the answer is Python (PyTorch/Keras); answer in JavaScript with the TensorFlow.js layers API instead: ' +
   'one ```javascript block defining function buildModel(tf, inputShape, numClasses) that builds the network with ' +
   'tf.sequential()/tf.layers.* or tf.input/tf.model and returns the model';
 
-/** Fenced blocks (``` or ~~~, any info string); an unclosed last fence runs to the end of the answer. */
-function fencedBlocks(answer: string): Block[] {
-  const blocks: Block[] = [];
-  const open = /^[ \t]*(`{3,}|~{3,})[ \t]*([^\n`]*)\n/gm;
-  let m: RegExpExecArray | null;
-  while ((m = open.exec(answer)) !== null) {
-    const fence = m[1] as string;
-    const start = m.index + m[0].length;
-    const close = new RegExp(`^[ \\t]*${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`, 'm');
-    const rest = answer.slice(start);
-    const c = close.exec(rest);
-    const body = c === null ? rest : rest.slice(0, c.index);
-    blocks.push({ lang: (m[2] ?? '').trim().split(/[\s{]/)[0]?.toLowerCase() ?? '', body });
-    open.lastIndex = c === null ? answer.length : start + c.index + c[0].length;
-  }
-  return blocks;
+/** Whether a line ends like a statement or block (`}`, `;` or `)`), a trailing // comment aside. */
+function endsStatement(line: string): boolean {
+  const t = line.trimEnd();
+  if (/[};)]$/.test(t)) return true;
+  const comment = t.indexOf('//');
+  return comment > 0 && /[};)]$/.test(t.slice(0, comment).trimEnd());
 }
 
 /** An answer with no fences: keep the lines from the first code-looking line to the last closing one. */
@@ -50,7 +56,7 @@ function unfencedCode(answer: string): string | null {
   const first = lines.findIndex((l) => codeStart.test(l));
   if (first < 0) return null;
   let last = lines.length - 1;
-  while (last > first && !/[};)]\s*(?:\/\/.*)?$/.test(lines[last] as string)) last -= 1;
+  while (last > first && !endsStatement(lines[last] as string)) last -= 1;
   return lines.slice(first, last + 1).join('\n');
 }
 
@@ -70,7 +76,7 @@ function dropModuleBoilerplate(code: string, notes: string[]): string {
       dropped += 1;
       return '';
     }
-    if (/^\s*(?:module\.)?exports(?:\.\w+)?\s*=\s*[\w{}\s,:]*;?\s*$/.test(line)) {
+    if (/^(?:module\.)?exports(?:\.\w+)?\s*=[\w{}\s,:]*;?$/.test(line.trim())) {
       dropped += 1;
       return '';
     }
@@ -124,6 +130,7 @@ export function extractCode(answer: string): Extraction {
       }
     }
   }
+  if (chosen?.insideOf !== undefined) notes.push(`took the \`\`\`${chosen.lang || 'code'} block inside the \`\`\`${chosen.insideOf} block`);
   if (chosen === null) return fail('no JavaScript code found in the answer; reply with one ```javascript block defining function buildModel(tf, inputShape, numClasses)', notes);
   if (!DEFINES_BUILD_MODEL.test(chosen.body) && PYTHON.test(chosen.body)) return fail(PYTHON_MESSAGE, notes, chosen.body);
 
