@@ -15,7 +15,13 @@ export const TrainConfig = z.object({
   cropPad: z.number().int().nonnegative().default(4),
   /** Use only the first N training images (null: all). */
   trainSubset: z.number().int().positive().nullable().default(null),
-  /** Evaluate on the first N test images (null: the full test split). */
+  /**
+   * The split that is scored (the fitness). A search scores 'validation', a split held out of the
+   * training data (`splitValidation`), and never reads the test split; 'test' is for reporting the
+   * network a search returned.
+   */
+  evaluate: z.enum(['validation', 'test']).default('test'),
+  /** Score only the first N test images (null: the full test split); a validation split is scored in full. */
   testSubset: z.number().int().positive().nullable().default(null),
   /** Wall-clock budget for one candidate (build + train + evaluate), in ms. */
   timeBudgetMs: z.number().positive().default(30 * 60_000),

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { Architecture } from '@nasfleet/arch';
+import { takeFirst } from '@nasfleet/datasets';
 import { Rng } from '@nasfleet/search';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { separableConcatNet, smallResNet, twoConvNet } from './arch-fixtures.ts';
 import { selectBackend } from './backend.ts';
+import type { ImageDataset } from './dataset.ts';
 import { loadFashionSubset, randomDataset } from './test-helpers.ts';
 import { cosineLr } from './train-config.ts';
 import { classifyTrainingError, trainProxy } from './train-proxy.ts';
@@ -145,5 +147,44 @@ describe('trainProxy failures and bookkeeping', () => {
       expect(tf.memory().numTensors).toBe(baseline);
     }
     expect(statuses.filter((s) => s === 'ok').length).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe('the scored split is an explicit input (config.evaluate)', () => {
+  beforeAll(async () => {
+    await selectBackend({ prefer: 'wasm' });
+  });
+
+  it("'validation' scores the dataset's validation split and never reads its test split", async () => {
+    const base = { name: fashion.name, inputShape: fashion.inputShape, numClasses: 10, train: takeFirst(fashion.train, 784, 512) };
+    const heldOut = takeFirst(fashion.test, 784, 300);
+    const config = { learningRate: 0.1, epochs: 2, seed: 1 };
+    const asTest = await trainProxy(twoConvNet([28, 28, 1], 10), { ...base, test: heldOut }, { ...config, evaluate: 'test' });
+    const poisoned = Object.defineProperty({ ...base, validation: heldOut }, 'test', {
+      get() {
+        throw new Error('the test split was read');
+      },
+    }) as ImageDataset;
+    const asValidation = await trainProxy(twoConvNet([28, 28, 1], 10), poisoned, { ...config, evaluate: 'validation' });
+    // Same seed, same training images: the same weights, so the same score on the same images (measured: 0.607).
+    expect(asTest.metrics.testAccuracy).toBeGreaterThan(0.4);
+    expect(asValidation.outcome).toEqual({ status: 'ok', fitness: asTest.metrics.testAccuracy });
+    expect(asValidation.metrics.validationAccuracy).toBe(asTest.metrics.testAccuracy);
+    expect(asValidation.metrics.testAccuracy).toBeUndefined();
+    // The score comes from the validation labels: the same images, every label moved to the next class, score near nothing (measured: 0.013).
+    const shifted = { ...heldOut, labels: heldOut.labels.map((l) => (l + 1) % 10) };
+    const wrong = await trainProxy(twoConvNet([28, 28, 1], 10), { ...base, test: heldOut, validation: shifted }, { ...config, evaluate: 'validation' });
+    expect(wrong.metrics.validationAccuracy).toBeLessThan(0.2);
+  }, 120_000);
+
+  it('refuses to score a split the dataset lacks, saying which, and frees the model', async () => {
+    const ds = randomDataset(Rng.fromSeed(5), [8, 8, 1], 3, 32, 8);
+    const before = tf.memory().numTensors;
+    await expect(trainProxy(twoConvNet([8, 8, 1], 3, 4), ds, { evaluate: 'validation' })).rejects.toThrow(
+      /scores the validation split, but the dataset has no validation images: hold one out of the training split/,
+    );
+    const noTest = { ...ds, test: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0 } };
+    await expect(trainProxy(twoConvNet([8, 8, 1], 3, 4), noTest)).rejects.toThrow(/scores the test split, but the dataset has no test images/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -4,12 +4,13 @@ import { Rng, type Failure, type Outcome } from '@nasfleet/search';
 import { writeBatch, type BatchWriterOptions } from './batch-writer.ts';
 import { backendHealthy, recoverWasmBackend } from './backend.ts';
 import { buildModel, countTrainableParams, isDecayedWeight, ModelBuildError } from './build-model.ts';
-import { channelStats, type ImageDataset } from './dataset.ts';
+import { channelStats, type ImageDataset, type ImageSplit } from './dataset.ts';
 import { cosineLr, TrainConfig, type TrainConfigInput } from './train-config.ts';
 
 /**
  * The one-epoch proxy of SPEC §2 with a custom loop: SGD momentum, coupled weight decay on
- * kernels, cosine lr per step, top-1 on the test split. Candidate failures (NaN loss, out of
+ * kernels, cosine lr per step, top-1 on the split the config names (`evaluate`: the validation
+ * split during a search, the test split to report a result). Candidate failures (NaN loss, out of
  * memory, over time, a model that cannot be built) come back as data, never as throws.
  */
 
@@ -17,7 +18,9 @@ import { cosineLr, TrainConfig, type TrainConfigInput } from './train-config.ts'
 export interface TrainResult {
   outcome: Outcome;
   metrics: {
-    /** Top-1 accuracy on the evaluated test images, in [0, 1] (also the fitness). */
+    /** Top-1 accuracy on the validation split, in [0, 1]; set (and the fitness) when the config's `evaluate` is 'validation'. */
+    validationAccuracy?: number;
+    /** Top-1 accuracy on the evaluated test images, in [0, 1]; set (and the fitness) when `evaluate` is 'test'. */
     testAccuracy?: number;
     /** Mean training loss over the last epoch's steps. */
     trainLoss?: number;
@@ -72,8 +75,11 @@ export async function trainProxy(arch: Architecture, dataset: ImageDataset, conf
 }
 
 /**
- * Trains an already built logits model (e.g. the NB201 network) on `dataset`. The model is
- * disposed afterwards unless `keepModel`; tf.memory().numTensors returns to where it was.
+ * Trains an already built logits model (e.g. the NB201 network) on `dataset.train` and scores it on
+ * the split `config.evaluate` names; only that split is read, so with 'validation' the test split
+ * is never touched. The model is disposed afterwards unless `keepModel`; tf.memory().numTensors
+ * returns to where it was. Throws RangeError (after disposing the model) when the scored split is
+ * missing or empty: a caller's mistake, not the candidate's.
  */
 export async function trainLayersModel(
   model: tf.LayersModel,
@@ -82,6 +88,12 @@ export async function trainLayersModel(
   options: TrainOptions & { startedAt?: number } = {},
 ): Promise<TrainResult> {
   const cfg = TrainConfig.parse(configInput);
+  const scored = cfg.evaluate === 'validation' ? dataset.validation : dataset.test;
+  if (!scored || scored.count === 0) {
+    model.dispose();
+    const hint = cfg.evaluate === 'validation' ? ': hold one out of the training split (splitValidation) or score the test split' : '';
+    throw new RangeError(`the config scores the ${cfg.evaluate} split, but the dataset has no ${cfg.evaluate} images${hint}`);
+  }
   const now = options.now ?? performance.now.bind(performance);
   const start = options.startedAt ?? now();
   const backend = tf.getBackend();
@@ -111,7 +123,7 @@ export async function trainLayersModel(
   }
 
   const nTrain = Math.min(cfg.trainSubset ?? dataset.train.count, dataset.train.count);
-  const nTest = Math.min(cfg.testSubset ?? dataset.test.count, dataset.test.count);
+  const nScored = cfg.evaluate === 'test' ? Math.min(cfg.testSubset ?? scored.count, scored.count) : scored.count;
   const stats = channelStats(dataset.train, c, nTrain);
   const writer: BatchWriterOptions = { shape: [h, w, c], mean: stats.mean, std: stats.std, augment: cfg.augment ?? c === 3, cropPad: cfg.cropPad };
   const rng = Rng.fromSeed(cfg.seed);
@@ -169,11 +181,12 @@ export async function trainLayersModel(
     }
     metrics.trainLoss = lossSum / stepsPerEpoch;
     metrics.imagesPerSec = (nTrain * cfg.epochs) / Math.max(trainSeconds, 1e-9);
-    metrics.testAccuracy = evaluate(model, dataset, nTest, cfg.evalBatchSize, writer);
+    const accuracy = accuracyOn(model, scored, nScored, cfg.evalBatchSize, writer);
+    metrics[cfg.evaluate === 'validation' ? 'validationAccuracy' : 'testAccuracy'] = accuracy;
     if (now() - start > cfg.timeBudgetMs) {
       return done(fail('training-timeout', `evaluation finished past the time budget of ${Math.round(cfg.timeBudgetMs)} ms`));
     }
-    return done({ status: 'ok', fitness: metrics.testAccuracy }, options.keepModel === true);
+    return done({ status: 'ok', fitness: accuracy }, options.keepModel === true);
   } catch (e) {
     const failure = classifyTrainingError(e);
     if (!failure) {
@@ -193,21 +206,21 @@ export async function trainLayersModel(
   }
 }
 
-/** Top-1 accuracy of `model` on the first `n` test images (no augmentation, inference mode). */
-export function evaluate(model: tf.LayersModel, dataset: ImageDataset, n: number, batchSize: number, writer: BatchWriterOptions): number {
-  const [h, w, c] = dataset.inputShape;
+/** Top-1 accuracy of `model` on the first `n` images of `split` (no augmentation, inference mode), in [0, 1]. */
+export function accuracyOn(model: tf.LayersModel, split: ImageSplit, n: number, batchSize: number, writer: BatchWriterOptions): number {
+  const [h, w, c] = writer.shape;
   const plain = { ...writer, augment: false };
   const buf = new Float32Array(batchSize * h * w * c);
   let correct = 0;
   for (let s = 0; s < n; s += batchSize) {
     const count = Math.min(batchSize, n - s);
     const idx = Array.from({ length: count }, (_, i) => s + i);
-    writeBatch(dataset.test, idx, buf, plain);
+    writeBatch(split, idx, buf, plain);
     const pred = tf.tidy(() => {
       const logits = model.predict(tf.tensor4d(buf.subarray(0, count * h * w * c), [count, h, w, c])) as tf.Tensor;
       return tf.argMax(logits, 1).dataSync();
     });
-    for (let i = 0; i < count; i++) if (pred[i] === dataset.test.labels[s + i]) correct++;
+    for (let i = 0; i < count; i++) if (pred[i] === split.labels[s + i]) correct++;
   }
   return n > 0 ? correct / n : 0;
 }
