@@ -67,7 +67,17 @@ export class CandidateLog {
     return this.records.get(id)?.result?.outcome ?? null;
   }
 
-  /** The candidate as a parent/reference for an operator. Throws if it has no artifact. */
+  /**
+   * Whether the candidate has an artifact to hand out. Every successful candidate has one (tell refuses
+   * a success without it, except for the seed, whose artifact is known at ask time); a failed one may
+   * not (an LLM answer with no code), and such a candidate must never be handed out.
+   */
+  hasArtifact(id: string): boolean {
+    const artifact = this.records.get(id)?.artifact;
+    return artifact !== null && artifact !== undefined;
+  }
+
+  /** The candidate as a parent/reference for an operator. Throws if it has no artifact (see `hasArtifact`). */
   ref(id: string): CandidateRef {
     const record = this.records.get(id);
     if (!record || record.artifact === null) throw new Error(`candidate ${id} has no artifact to hand out`);

@@ -63,7 +63,21 @@ describe('SearchEngine', () => {
     expect(() => engine.tell([good, { id: b!.id, artifact: 'x', outcome: { status: 'ok', fitness: 'high' } }])).toThrow(TellRejectedError);
     expect(() => engine.tell([good, { id: b!.id, artifact: 'x', outcome: { status: 'ok', fitness: 'high' } }])).toThrow(/outcome.fitness/);
     expect(() => engine.tell([{ id: b!.id, artifact: 'x', outcome: { status: 'ok', fitness: 1 } }])).toThrow(/needs 2 descriptors/);
+    // A success is handed out later (parent, reference): it must come with its code. A failure need not.
+    expect(() => engine.tell([good, { id: b!.id, artifact: null, outcome: { status: 'ok', fitness: 1 }, descriptors: [1, 1] }])).toThrow(/result 1 \(c000001\): a successful result needs its artifact/);
     expect(JSON.stringify(engine.snapshot())).toEqual(before);
+  });
+
+  it('takes a seed\'s success without its artifact (the engine knows the initial network) and failures without code', () => {
+    const engine = make('llmatic', 4);
+    const [seed, child] = engine.ask(2);
+    const receipts = engine.tell([
+      { id: seed!.id, artifact: null, outcome: { status: 'ok', fitness: 3 }, descriptors: [1, 1] },
+      { id: child!.id, artifact: null, outcome: { status: 'failed', failure: { class: 'extraction', message: 'no code' } } },
+    ]);
+    expect(receipts.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect(engine.candidate(seed!.id)!.artifact).toBe(TOY_INITIAL);
+    expect(engine.candidate(child!.id)!.artifact).toBeNull();
   });
 
   it('gives a clear error for invalid configs and missing setup', () => {

@@ -151,6 +151,12 @@ export class SearchEngine {
       if (r.data.outcome.status === 'ok' && needsDescriptors && r.data.descriptors?.length !== dims) {
         problems.push(`result ${i} (${r.data.id}): a successful result needs ${dims} descriptors, got ${r.data.descriptors?.length ?? 'none'}`);
       }
+      // A success becomes a parent, a reference or a current attempt, which must have code to hand out.
+      // Only the seed may leave it out: its artifact (the initial network) is known from the ask.
+      const known = this.log.get(r.data.id);
+      if (r.data.outcome.status === 'ok' && r.data.artifact === null && known && known.artifact === null) {
+        problems.push(`result ${i} (${r.data.id}): a successful result needs its artifact (the code or cell that was evaluated), got null`);
+      }
       parsed.push(r.data);
     });
     if (problems.length) throw new TellRejectedError(problems);

@@ -16,6 +16,10 @@ const failed = (r: CandidateRequest): CandidateResult => ({
   feedback: { problem: 'p', suggestion: 's' },
 });
 
+const noCode = (r: CandidateRequest): CandidateResult => ({
+  id: r.id, artifact: null, outcome: { status: 'failed', failure: { class: 'extraction', message: `no code block in the answer to ${r.id}` } },
+});
+
 describe('feedback-memory', () => {
   it('improves the current attempt with the best as reference and a sliding window of the K=5 latest triples', () => {
     const engine = make();
@@ -40,6 +44,39 @@ describe('feedback-memory', () => {
     expect(next!.memory![0]).toMatchObject({ problem: 'problem c000003', suggestion: 'suggestion c000003', intent: 'improve' });
     // Baseline: the reference the attempt was built on (best so far at ask time: 20 for c000003).
     expect(next!.memory![0]!.baseline).toBe(20);
+  });
+
+  it('an attempt without code enters the memory but is never handed out: the latest attempt with code stays current', () => {
+    // The crash this reproduces: "candidate c000002 has no artifact to hand out" on the next ask.
+    const engine = make();
+    const [seed] = engine.ask(1);
+    engine.tell([ok(seed!, 10)]);
+    const [first] = engine.ask(1);
+    engine.tell([failed(first!)]); // failed, but with code: it stays the code to fix
+    const [second] = engine.ask(1);
+    expect(second!.parents[0]!.id).toBe(first!.id);
+    engine.tell([noCode(second!)]);
+    const [third] = engine.ask(1);
+    expect(third!.parents[0]).toMatchObject({ id: first!.id, artifact: `art-${first!.id}` });
+    expect(third!.reference!.id).toBe(seed!.id);
+    // The LLM sees that its last answer had no code, and why.
+    expect(third!.memory!.at(-1)).toMatchObject({ candidateId: second!.id, outcome: { status: 'failed', failure: { class: 'extraction' } } });
+    engine.tell([noCode(third!)]);
+    const [fourth] = engine.ask(1);
+    expect(fourth!.parents[0]!.id).toBe(first!.id);
+    expect(fourth!.memory!.map((m) => m.candidateId)).toEqual([first!.id, second!.id, third!.id]);
+  });
+
+  it('falls back to the initial network when no attempt has code yet, even if the initial network failed', () => {
+    const engine = make();
+    const [seed, a, b] = engine.ask(3);
+    // Out of order: both children come back without code before the seed does.
+    engine.tell([noCode(b!), noCode(a!)]);
+    expect(engine.ask(1)[0]!.parents[0]).toMatchObject({ id: seed!.id, artifact: TOY_INITIAL });
+    engine.tell([{ id: seed!.id, artifact: null, outcome: { status: 'failed', failure: { class: 'training-nan', message: 'loss is NaN' } } }]);
+    const [next] = engine.ask(1);
+    expect(next!.parents[0]).toMatchObject({ id: seed!.id, artifact: TOY_INITIAL });
+    expect(next!.reference).toBeNull(); // nothing succeeded: no best to show
   });
 
   it('the three ablations switch off the improver, the reference and the history', () => {
@@ -81,6 +118,16 @@ describe('regularized evolution', () => {
     engine.tell(children.slice(0, 10).map((r) => ok(r, 0.5)));
     const later = engine.ask(50);
     expect(later.every((r) => Number(r.parents[0]!.id.slice(1)) >= 10)).toBe(true);
+  });
+
+  it('keeps sampling while no member trained, whatever came back', () => {
+    const engine = make(5, 2);
+    const first = engine.ask(8);
+    engine.tell(first.map((r, i) => (i % 2 ? failed(r) : noCode(r))));
+    const next = engine.ask(10);
+    expect(next.every((r) => r.operator === 'sample' && r.parents.length === 0)).toBe(true);
+    engine.tell([ok(next[3]!, 1)]);
+    expect(engine.ask(10).every((r) => r.operator === 'mutate' && r.parents[0]!.id === next[3]!.id)).toBe(true);
   });
 });
 

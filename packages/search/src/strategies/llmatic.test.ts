@@ -130,6 +130,24 @@ describe('llmatic', () => {
     expect(stateOf(engine).collective.reduce((a, b) => a + b, 0)).toBe(sumBefore + 2);
   });
 
+  it.each(['llmatic', 'hybrid'] as const)('%s runs on when the initial network and every seeding child fail without code', (strategy) => {
+    const engine = make({ seedingBudget: 6 }, strategy);
+    const noCode = (r: CandidateRequest): CandidateResult => ({ id: r.id, artifact: null, outcome: { status: 'failed', failure: { class: 'extraction', message: `no code in ${r.id}` } } });
+    const [seed] = engine.ask(1);
+    engine.tell([{ id: seed!.id, artifact: null, outcome: { status: 'failed', failure: { class: 'training-nan', message: 'loss is NaN' } } }]);
+    const seeding = engine.ask(6);
+    engine.tell(seeding.map(noCode));
+    // Seeding is over (budget spent) but nothing trained: evolution can only mutate the initial network again.
+    expect(stateOf(engine).seedsTold).toBe(6);
+    const requests = engine.ask(30);
+    expect(requests.every((r) => r.operator === 'mutate' && r.parents.length === 1)).toBe(true);
+    expect(requests.every((r) => r.parents[0]!.id === seed!.id && r.parents[0]!.artifact === TOY_INITIAL)).toBe(true);
+    if (strategy === 'hybrid') expect(requests[0]!.memory!.map((m) => m.outcome.status === 'failed' && m.outcome.failure.class)).toEqual(Array(5).fill('extraction'));
+    // The first network that trains becomes the parent pool.
+    engine.tell([spread(requests[0]!, 0, 5), ...requests.slice(1).map(noCode)]);
+    expect(engine.ask(20).filter((r) => r.operator === 'mutate').every((r) => r.parents[0]!.id === requests[0]!.id)).toBe(true);
+  });
+
   describe('ablations', () => {
     const run = (ablation: string) => {
       const engine = make({ ablation });

@@ -191,6 +191,10 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
         const proposal = crossover(ctx, childId);
         if (proposal) return proposal;
       }
+      // Parents and crossover partners come from trained networks only, and a success always has its
+      // artifact (tell refuses one without): a failure, with code or without, is never handed out. With
+      // nothing trained yet (the initial network and every seeding child failed), evolution keeps
+      // mutating the initial network, whose artifact is known from the setup whether it trained or not.
       return mutation(ctx, pickParent(ctx) ?? initial, childId);
     },
     observe(ctx, record) {

@@ -33,6 +33,10 @@ export interface Strategy {
   readonly name: string;
   /** Whether the first request is a 'seed' evaluation of the initial network. */
   readonly startsFromInitial: boolean;
+  /**
+   * The next request. Never throws for any mix of told results; every candidate it hands out (parent,
+   * reference) has an artifact: see `CandidateLog.hasArtifact` (failures may have none).
+   */
   propose(ctx: StrategyContext, slot: { index: number; generation: number }): Proposal;
   /** Called once per told candidate, in tell order. */
   observe(ctx: StrategyContext, record: CandidateRecord & { result: CandidateResult }): void;
