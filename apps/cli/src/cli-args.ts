@@ -1,6 +1,11 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { FASHION_MNIST_DEBIAN_DIR } from '@nasfleet/datasets';
 import { LlmaticAblation, StrategyName } from '@nasfleet/search';
+import { CliUsageError } from './cli-errors.ts';
+import { formatOptions, intOption, parseArgv, positiveOption, usageMessage } from './parse-argv.ts';
+import type { OptionTable } from './parse-argv.ts';
+
+export { CliUsageError } from './cli-errors.ts';
 
 /** Command-line options of `npm run search`, with their defaults (a small NB201 search, no LLM). */
 export const CliOptions = z.object({
@@ -14,22 +19,24 @@ export const CliOptions = z.object({
   /** What the search sees: 200-epoch or 12-epoch validation accuracy. */
   signal: z.enum(['val200', 'val12']).default('val200'),
   /** Default 500 on nb201, 12 in the code space (each one trains a network). */
-  evaluations: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  evaluations: intOption(1, 1_000_000).optional(),
   /** Code space: training / test images used by the one-epoch proxy. */
-  trainSubset: z.coerce.number().int().min(1).default(2048),
-  testSubset: z.coerce.number().int().min(1).default(1000),
+  trainSubset: intOption(1).default(2048),
+  testSubset: intOption(1).default(1000),
   /** Code space: proxy epochs and initial learning rate (SPEC §2: 1 and 0.01). */
-  epochs: z.coerce.number().int().min(1).max(1000).default(1),
-  learningRate: z.coerce.number().positive().max(10).default(0.01),
+  epochs: intOption(1, 1000).default(1),
+  learningRate: positiveOption(10).default(0.01),
   /** Code space: where Debian's dataset-fashion-mnist puts the IDX files. */
-  fashionMnistDir: z.string().default('/usr/share/datasets/fashion-mnist'),
+  fashionMnistDir: z.string().min(1, 'must name a folder').default(FASHION_MNIST_DEBIAN_DIR),
   /** Code space: retrain the best network and save it here (TF.js model.json + weights + code). */
-  export: z.string().min(1).optional(),
-  seed: z.coerce.number().int().nonnegative().default(0),
+  export: z.string().min(1, 'must name a folder').optional(),
+  seed: intOption(0).default(0),
   /** Candidates in flight (asked before their results are told). */
-  batch: z.coerce.number().int().min(1).max(10_000).default(1),
+  batch: intOption(1, 10_000).default(1),
   /** Print the report as JSON instead of text. */
   json: z.boolean().default(false),
+  /** Print the stack of an unexpected error (as DEBUG=nasfleet does). */
+  verbose: z.boolean().default(false),
   help: z.boolean().default(false),
 });
 /** Options with the per-space defaults resolved. */
@@ -38,56 +45,48 @@ export type CliOptions = Omit<z.infer<typeof CliOptions>, 'space' | 'dataset' | 
   | { space: 'code'; dataset: 'fashion-mnist'; evaluations: number }
 );
 
-export const USAGE = `usage: npm run search -- [options]
+/** The options of `npm run search`, in --help order; the README's options paragraph lists the same set (a test compares). */
+export const SEARCH_OPTIONS = {
+  space: {
+    type: 'string', value: 'NAME', help: [
+      'nb201 (default): the NAS-Bench-201 table, looked up',
+      'code: TF.js networks written by the rule-based operator, sandboxed, checked',
+      'and trained for one epoch on Fashion-MNIST (wasm/cpu backend; minutes)',
+    ],
+  },
+  strategy: { type: 'string', value: 'NAME', help: [`${StrategyName.options.join(' | ')} (default hybrid)`] },
+  ablation: {
+    type: 'string', value: 'NAME', help: [`${LlmaticAblation.options.slice(0, 4).join(' | ')} |`, `${LlmaticAblation.options.slice(4).join(' | ')}   (llmatic, hybrid)`],
+  },
+  dataset: { type: 'string', value: 'NAME', help: ['nb201: cifar10 (default) | cifar100 | imagenet16-120; code: fashion-mnist'] },
+  signal: { type: 'string', value: 'NAME', help: ['val200 (default) | val12: the validation accuracy the search sees'] },
+  evaluations: { type: 'string', value: 'N', help: ['candidates to evaluate (default 500 on nb201, 12 in the code space)'] },
+  'train-subset': { type: 'string', value: 'N', help: ['code space: training images of the proxy (default 2048)'] },
+  'test-subset': { type: 'string', value: 'N', help: ['code space: test images it is scored on (default 1000)'] },
+  epochs: { type: 'string', value: 'N', help: ['code space: proxy epochs (default 1)'] },
+  'learning-rate': { type: 'string', value: 'X', help: ['code space: initial SGD learning rate, cosine-decayed (default 0.01)'] },
+  'fashion-mnist-dir': { type: 'string', value: 'DIR', help: [`code space: the four Fashion-MNIST IDX files (default ${FASHION_MNIST_DEBIAN_DIR},`, 'where `apt-get install dataset-fashion-mnist` puts them)'] },
+  export: {
+    type: 'string', value: 'DIR', help: ['code space: retrain the best network and save it as a TF.js model', '(model.json + weights.bin) with its code; checked before the search starts'],
+  },
+  seed: { type: 'string', value: 'N', help: ['random seed (default 0)'] },
+  batch: { type: 'string', value: 'N', help: ['candidates in flight at once (default 1)'] },
+  json: { type: 'boolean', help: ['print the report as one JSON document on stdout (progress goes to stderr)'] },
+  verbose: { type: 'boolean', help: ['on an error, print its stack too (as DEBUG=nasfleet does)'] },
+  help: { type: 'boolean', short: 'h', help: ['print this help'] },
+} satisfies OptionTable;
 
-  --space NAME        nb201 (default): the NAS-Bench-201 table, looked up
-                      code: TF.js networks written by the rule-based operator, sandboxed, checked
-                      and trained for one epoch on Fashion-MNIST (wasm/cpu backend; minutes)
-  --strategy NAME     hybrid (default) | llmatic | feedback-memory | regularized-evolution | random
-  --ablation NAME     none | network-archive-only | prompt-archive-only | mutation-only |
-                      crossover-only | random-generation   (llmatic, hybrid)
-  --dataset NAME      nb201: cifar10 (default) | cifar100 | imagenet16-120; code: fashion-mnist
-  --signal NAME       val200 (default) | val12: the validation accuracy the search sees
-  --evaluations N     candidates to evaluate (default 500 on nb201, 12 in the code space)
-  --train-subset N    code space: training images of the proxy (default 2048)
-  --test-subset N     code space: test images it is scored on (default 1000)
-  --epochs N          code space: proxy epochs (default 1)
-  --learning-rate X   code space: initial SGD learning rate, cosine-decayed (default 0.01)
-  --export DIR        code space: retrain the best network and save it as a TF.js model
-                      (model.json + weights.bin) with its code
-  --seed N            random seed (default 0)
-  --batch N           candidates in flight at once (default 1)
-  --json              print the report as JSON
+export const USAGE = `usage: npm run --silent search -- [options]
+       npm run --silent check -- FILE... [--json]   (check LLM answers without training; --help there)
+
+${formatOptions(SEARCH_OPTIONS)}
 `;
-
-export class CliUsageError extends Error {
-  override name = 'CliUsageError';
-}
 
 /** Parses argv (without node and script) into validated options; throws CliUsageError saying what is wrong. */
 export function parseCli(argv: string[]): CliOptions {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        space: { type: 'string' }, strategy: { type: 'string' }, ablation: { type: 'string' }, dataset: { type: 'string' },
-        signal: { type: 'string' }, evaluations: { type: 'string' }, seed: { type: 'string' }, batch: { type: 'string' },
-        json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-        'train-subset': { type: 'string' }, 'test-subset': { type: 'string' }, 'fashion-mnist-dir': { type: 'string' }, export: { type: 'string' },
-        epochs: { type: 'string' }, 'learning-rate': { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-  const { 'train-subset': trainSubset, 'test-subset': testSubset, 'fashion-mnist-dir': fashionMnistDir, 'learning-rate': learningRate, ...rest } = values;
-  const parsed = CliOptions.safeParse({ ...rest, trainSubset, testSubset, fashionMnistDir, learningRate });
-  if (!parsed.success) {
-    throw new CliUsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
-  }
+  const { values } = parseArgv(argv, SEARCH_OPTIONS, false);
+  const parsed = CliOptions.safeParse(values);
+  if (!parsed.success) throw new CliUsageError(usageMessage(parsed.error, values));
   if (parsed.data.ablation !== 'none' && parsed.data.strategy !== 'llmatic' && parsed.data.strategy !== 'hybrid') {
     throw new CliUsageError(`--ablation ${parsed.data.ablation} applies to llmatic and hybrid, not ${parsed.data.strategy}`);
   }
