@@ -49,11 +49,14 @@ export const LayerNode = z.discriminatedUnion('op', [
 export type LayerNode = z.infer<typeof LayerNode>;
 export type LayerOp = LayerNode['op'];
 
+/** Most nodes a network may have, the input included. The sandbox's stand-in enforces the same cap as layers are added. */
+export const MAX_NODES = 512;
+
 /** A whole network: nodes in topological order (every input refers to an earlier node), one output. */
 export const Architecture = z
   .object({
     format: z.literal('nasfleet.arch/v1'),
-    nodes: z.array(LayerNode).min(2).max(512),
+    nodes: z.array(LayerNode).min(2).max(MAX_NODES),
     output: z.string(),
   })
   .superRefine((arch, ctx) => {

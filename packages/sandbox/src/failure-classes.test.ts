@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Failure } from '@nasfleet/search';
+import { MAX_NODES, checkArchitecture } from '@nasfleet/arch';
 import { runSandboxed } from './run-sandboxed.ts';
 import { SUPPORTED_LAYERS } from './code-contract.ts';
 
@@ -105,5 +106,77 @@ describe('runSandboxed: failure classes', () => {
     const f = await failure(`function r(n) { return r(n + 1) + 1; }\n${wrap('return r(0);')}`);
     expect(f.class).toBe('sandbox-runtime');
     expect(f.message).toContain('stack overflow');
+  });
+
+  // Runs that must end by a rule of the stand-in, not by the clock: the limit is far away.
+  const patient = { timeoutMs: 20_000 };
+
+  it.each([
+    ['conv2d filters 3.5', 'tf.layers.conv2d({ filters: 3.5, kernelSize: 3 })', 'tf.layers.conv2d (layer call #2): filters must be a positive integer (1 to 1000000), got 3.5'],
+    ['dense units NaN', 'tf.layers.dense({ units: NaN })', 'tf.layers.dense (layer call #2): units must be a positive integer (1 to 1000000), got NaN'],
+    ['conv2d kernelSize -8', 'tf.layers.conv2d({ filters: 8, kernelSize: -8 })', 'kernelSize must be a positive integer (1 to 1000000), got -8'],
+    ["dense units '32'", "tf.layers.dense({ units: '32' })", 'units must be a positive integer (1 to 1000000), got "32" (a string; write the number without quotes)'],
+    ['conv2d strides [2, 0.5]', 'tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: [2, 0.5] })', 'strides[1] must be a positive integer (1 to 1000000), got 0.5'],
+    ['pooling poolSize "2x2"', "tf.layers.maxPooling2d({ poolSize: '2x2' })", 'poolSize must be a positive integer or a pair [rows, cols] of them, got "2x2"'],
+    ['dropout rate 1.5', 'tf.layers.dropout({ rate: 1.5 })', 'rate must be a number in [0, 1], got 1.5'],
+    ['dropout without rate', 'tf.layers.dropout({})', 'rate must be a number in [0, 1] (e.g. {rate: 0.25}), got nothing (the option is required)'],
+    ['useBias "yes"', "tf.layers.dense({ units: 4, useBias: 'yes' })", 'useBias must be true or false, got "yes"'],
+    ['padding "full"', "tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'full' })", "padding must be 'same' or 'valid', got \"full\""],
+    ['activation 1', 'tf.layers.dense({ units: 4, activation: 1 })', 'activation must be an activation name (linear, relu'],
+    ['zeroPadding2d padding -1', 'tf.layers.zeroPadding2d({ padding: -1 })', 'padding must be a non-negative integer (0 to 10000), got -1'],
+    ['batchNormalization momentum -8', 'tf.layers.batchNormalization({ momentum: -8 })', 'momentum must be a number in [0, 1], got -8'],
+  ])('a bad option value fails invalid-option naming the call, option, value and what is accepted: %s', async (_name, layer, message) => {
+    const f = await failure(wrap(`const m = tf.sequential();\nm.add(tf.layers.conv2d({ inputShape, filters: 4, kernelSize: 1 }));\nm.add(${layer});\nreturn m;`), patient);
+    expect(f.class).toBe('invalid-option');
+    expect(f.message).toContain(message);
+    expect(f.message).toContain('(layer call #2)');
+  });
+
+  it('a bad concatenate axis fails invalid-option', async () => {
+    const f = await failure(wrap('const i = tf.input({ shape: inputShape });\nreturn tf.layers.concatenate({ axis: 1.5 }).apply([i, i]);'), patient);
+    expect(f).toEqual({ class: 'invalid-option', message: expect.stringContaining('axis must be an integer (-1 for the channels), got 1.5') });
+  });
+
+  it('a loop adding layers without end fails over-budget at the node cap, not at the time limit', async () => {
+    const f = await failure(wrap(`${head}  for (let i = 0; i < 1e7; i++) m.add(tf.layers.dense({ units: 4 }));\n  return m;`), patient);
+    expect(f.class).toBe('over-budget');
+    expect(f.message).toContain(`tf.layers.dense (layer call #${MAX_NODES})`);
+    expect(f.message).toContain(`more than ${MAX_NODES - 1} layers (the cap is ${MAX_NODES} nodes`);
+    const inputs = await failure(wrap('for (let i = 0; i < 1e7; i++) tf.input({ shape: inputShape });'), patient);
+    expect(inputs.class).toBe('over-budget');
+  }, { timeout: 120_000 });
+
+  it('the stand-in takes exactly as many layers as the architecture format (MAX_NODES of @nasfleet/arch)', async () => {
+    const chain = (layers: number): string => wrap(`${head}  for (let i = 0; i < ${layers - 2}; i++) m.add(tf.layers.dense({ units: 4 }));\n  m.add(tf.layers.dense({ units: numClasses }));\n  return m;`);
+    const full = await runSandboxed(chain(MAX_NODES - 1), { ...task, ...patient });
+    expect(full.ok && full.architecture.nodes.length).toBe(MAX_NODES);
+    expect((await failure(chain(MAX_NODES), patient)).class).toBe('over-budget');
+  }, { timeout: 120_000 });
+
+  it.each([
+    ['an async buildModel', `async ${wrap(`${head}  m.add(tf.layers.dense({ units: numClasses }));\n  return m;`)}`],
+    ['a buildModel returning a Promise', wrap(`${head}  m.add(tf.layers.dense({ units: numClasses }));\n  return Promise.resolve(m);`)],
+    ['a buildModel returning a thenable', wrap('return { then(resolve) { resolve(null); } };')],
+  ])('%s fails output, saying it returned a Promise and must build the model synchronously', async (_name, code) => {
+    const f = await failure(code, patient);
+    expect(f.class).toBe('output');
+    expect(f.message).toContain('buildModel returned a Promise');
+    expect(f.message).toContain('synchronously');
+  });
+
+  it.each([['add', 6], ['multiply', 7], ['concatenate', 6], ['concatenate', 12]])('%s merges %i inputs', async (merge, n) => {
+    const code = wrap(`const i = tf.input({ shape: inputShape });
+  const xs = [];
+  for (let k = 0; k < ${n}; k++) xs.push(tf.layers.conv2d({ filters: 4, kernelSize: 1 }).apply(i));
+  const y = tf.layers.${merge}().apply(xs);
+  const out = tf.layers.dense({ units: numClasses }).apply(tf.layers.globalAveragePooling2d().apply(y));
+  return tf.model({ inputs: i, outputs: out });`);
+    const r = await runSandboxed(code, { ...task, ...patient });
+    if (!r.ok) throw new Error(`${r.failure.class}: ${r.failure.message}`);
+    const node = r.architecture.nodes.find((x) => x.op === merge);
+    expect(node?.inputs).toHaveLength(n);
+    const checked = checkArchitecture(r.architecture, { numClasses: 10, inputShape: task.inputShape });
+    if (!checked.ok) throw new Error(`${checked.failure.class}: ${checked.failure.message}`);
+    expect(checked.report.shapes[node?.id ?? '']).toEqual([16, 16, merge === 'concatenate' ? 4 * n : 4]);
   });
 });

@@ -24,4 +24,11 @@ describe('readVmReport', () => {
     const m = readVmReport('{"ok":false,"kind":"missing","message":"no buildModel","call":null,"line":null,"column":null}');
     expect(!m.ok && m.failure.class).toBe('extraction');
   });
+
+  it('maps bad option values to invalid-option and the node cap to over-budget', () => {
+    const report = (kind: string): string => JSON.stringify({ ok: false, kind, message: 'tf.layers.dense (layer call #2): units must be a positive integer (1 to 1000000), got NaN', call: 'tf.layers.dense (layer call #2)', line: null, column: null });
+    expect(readVmReport(report('option'))).toEqual({ ok: false, failure: { class: 'invalid-option', message: 'tf.layers.dense (layer call #2): units must be a positive integer (1 to 1000000), got NaN' } });
+    const budget = readVmReport(report('budget'));
+    expect(!budget.ok && budget.failure.class).toBe('over-budget');
+  });
 });

@@ -7,7 +7,7 @@ export const VmReport = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), architecture: z.unknown() }).strict(),
   z.object({
     ok: z.literal(false),
-    kind: z.enum(['runtime', 'unsupported', 'shape', 'output', 'missing', 'memory', 'stack']),
+    kind: z.enum(['runtime', 'unsupported', 'option', 'budget', 'shape', 'output', 'missing', 'memory', 'stack']),
     message: z.string().max(4000),
     call: z.string().max(400).nullable(),
     line: z.number().int().nonnegative().nullable(),
@@ -19,6 +19,8 @@ export type VmReport = z.infer<typeof VmReport>;
 const CLASS_OF: Record<Exclude<VmReport, { ok: true }>['kind'], FailureClass> = {
   runtime: 'sandbox-runtime',
   unsupported: 'unsupported-layer',
+  option: 'invalid-option',
+  budget: 'over-budget',
   shape: 'shape',
   output: 'output',
   missing: 'extraction',

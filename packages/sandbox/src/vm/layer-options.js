@@ -56,14 +56,24 @@
     return out;
   }
 
+  /** Says what is wrong with a value of the wrong type, beyond its text: '32' reads like 32. */
+  function badValue(v) {
+    if (typeof v === 'string') return describe(v) + ' (a string; write the number without quotes)';
+    if (v === undefined) return 'nothing (the option is required)';
+    return describe(v);
+  }
+  /** A bad option value: class 'invalid-option', naming the layer call, the option, the value and what is accepted. */
+  function invalid(ctx, where, name, accepted, v) {
+    return ctx.fail('option', where + ': ' + name + ' must be ' + accepted + ', got ' + badValue(v));
+  }
   function posInt(ctx, where, name, v, dflt) {
     if (v === undefined && dflt !== undefined) return dflt;
-    if (typeof v !== 'number' || !P.NumberIsInteger(v) || v < 1 || v > 1e6) ctx.fail('runtime', where + ': ' + name + ' must be a positive integer, got ' + describe(v));
+    if (typeof v !== 'number' || !P.NumberIsInteger(v) || v < 1 || v > 1e6) invalid(ctx, where, name, 'a positive integer (1 to 1000000)', v);
     return v;
   }
   function num(ctx, where, name, v, dflt, lo, hi) {
     if (v === undefined) return dflt;
-    if (typeof v !== 'number' || !P.NumberIsFinite(v) || v < lo || v > hi) ctx.fail('runtime', where + ': ' + name + ' must be a number in [' + lo + ', ' + hi + '], got ' + describe(v));
+    if (typeof v !== 'number' || !P.NumberIsFinite(v) || v < lo || v > hi) invalid(ctx, where, name, 'a number in [' + lo + ', ' + hi + ']', v);
     return v;
   }
   /** kernelSize/strides/poolSize style: a number n means [n, n]. */
@@ -74,22 +84,24 @@
       return [n, n];
     }
     if (P.ArrayIsArray(v) && v.length === 2) return [posInt(ctx, where, name + '[0]', v[0]), posInt(ctx, where, name + '[1]', v[1])];
-    return ctx.fail('runtime', where + ': ' + name + ' must be a positive integer or a pair [rows, cols], got ' + describe(v));
+    return invalid(ctx, where, name, 'a positive integer or a pair [rows, cols] of them', v);
   }
   function bool(ctx, where, name, v, dflt) {
     if (v === undefined) return dflt;
-    if (typeof v !== 'boolean') ctx.fail('runtime', where + ': ' + name + ' must be true or false, got ' + describe(v));
+    if (typeof v !== 'boolean') invalid(ctx, where, name, 'true or false', v);
     return v;
   }
   function padding(ctx, where, v) {
     if (v === undefined) return 'valid';
     if (v === 'same' || v === 'valid') return v;
     if (v === 'causal') return ctx.fail('unsupported', where + ": padding 'causal' is not supported; use 'same' or 'valid'");
-    return ctx.fail('runtime', where + ": padding must be 'same' or 'valid', got " + describe(v));
+    return invalid(ctx, where, 'padding', "'same' or 'valid'", v);
   }
   function activation(ctx, where, v) {
     if (v === undefined || v === null) return 'linear';
     if (typeof v === 'string' && isActivation[v] === true) return v;
+    // A name we lack may be a real TF.js activation ('unsupported'); anything else is no name at all.
+    if (typeof v !== 'string') return invalid(ctx, where, 'activation', 'an activation name (' + joinList(ACTIVATIONS) + ')', v);
     return ctx.fail('unsupported', where + ': activation ' + describe(v) + ' is not supported; supported activations: ' + joinList(ACTIVATIONS));
   }
   function channelsLast(ctx, where, v) {
@@ -114,5 +126,5 @@
     }
     return [h, w];
   }
-  return P.ObjectFreeze({ ACTIVATIONS, isActivation, IGNORED, INPUT_KEYS, short, describe, shapeStr, joinList, readOptions, posInt, num, pair, bool, padding, activation, channelsLast, needRank, outLen, spatial });
+  return P.ObjectFreeze({ ACTIVATIONS, isActivation, IGNORED, INPUT_KEYS, short, describe, shapeStr, joinList, readOptions, invalid, posInt, num, pair, bool, padding, activation, channelsLast, needRank, outLen, spatial });
 })

@@ -5,7 +5,7 @@
 // Every option value is read exactly once (getters may lie on a second read) and validated.
 (function (P, O) {
   'use strict';
-  const { ACTIVATIONS, short, describe, shapeStr, joinList, readOptions, posInt, num, pair, bool, padding, activation, channelsLast, needRank, spatial } = O;
+  const { ACTIVATIONS, short, describe, shapeStr, joinList, readOptions, invalid, posInt, num, pair, bool, padding, activation, channelsLast, needRank, spatial } = O;
   function conv(kind) {
     const keys = ['kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'dataFormat'];
     if (kind !== 'depthwiseConv2d') keys.unshift('filters');
@@ -63,16 +63,22 @@
       },
     };
   }
-  // Arrays are built as literals: assigning past an array's end would run a setter that tampered
-  // code may have put on Array.prototype. Shapes here have rank 2 to 4 (with the batch axis).
+  // Arrays are never grown by assignment: assigning past an array's end would run a setter that
+  // tampered code may have put on Array.prototype. Short ones (shapes) are literals; longer ones
+  // (the inputs of a merge of 6 or more tensors) get their elements defined, which runs no setter.
   function build(n, f) {
     switch (n) {
+      case 0: return [];
       case 1: return [f(0)];
       case 2: return [f(0), f(1)];
       case 3: return [f(0), f(1), f(2)];
       case 4: return [f(0), f(1), f(2), f(3)];
       case 5: return [f(0), f(1), f(2), f(3), f(4)];
-      default: throw new P.Error('unexpected rank ' + n);
+      default: {
+        const a = [];
+        for (let i = 0; i < n; i++) P.ObjectDefineProperty(a, i, { __proto__: null, value: f(i), writable: true, enumerable: true, configurable: true });
+        return a;
+      }
     }
   }
   function same(ctx, w, shapes) {
@@ -96,7 +102,7 @@
         const c = P.ObjectCreate(null);
         if (kind === 'concatenate') {
           const a = o.axis === undefined ? -1 : o.axis;
-          if (typeof a !== 'number' || !P.NumberIsInteger(a)) ctx.fail('runtime', w + ': axis must be an integer, got ' + describe(a));
+          if (typeof a !== 'number' || !P.NumberIsInteger(a)) invalid(ctx, w, 'axis', 'an integer (-1 for the channels)', a);
           c.axis = a;
         }
         return c;
@@ -173,7 +179,7 @@
     op: 'dropout', keys: ['rate', 'seed'], arity: 1,
     build(ctx, w, o) {
       const c = P.ObjectCreate(null);
-      if (o.rate === undefined) ctx.fail('runtime', w + ': rate is required (e.g. {rate: 0.25})');
+      if (o.rate === undefined) invalid(ctx, w, 'rate', 'a number in [0, 1] (e.g. {rate: 0.25})', undefined);
       c.rate = num(ctx, w, 'rate', o.rate, 0, 0, 1);
       return c;
     },
@@ -198,7 +204,7 @@
       const v = o.padding;
       const c = P.ObjectCreate(null);
       const nn = (x, name) => {
-        if (typeof x !== 'number' || !P.NumberIsInteger(x) || x < 0 || x > 1e4) ctx.fail('runtime', w + ': ' + name + ' must be a non-negative integer, got ' + describe(x));
+        if (typeof x !== 'number' || !P.NumberIsInteger(x) || x < 0 || x > 1e4) invalid(ctx, w, name, 'a non-negative integer (0 to 10000)', x);
         return x;
       };
       if (v === undefined) c.padding = [[1, 1], [1, 1]];
@@ -209,8 +215,8 @@
         if (typeof a === 'number' && typeof b === 'number') c.padding = [[nn(a, 'padding[0]'), a], [nn(b, 'padding[1]'), b]];
         else if (P.ArrayIsArray(a) && P.ArrayIsArray(b) && a.length === 2 && b.length === 2) {
           c.padding = [[nn(a[0], 'padding[0][0]'), nn(a[1], 'padding[0][1]')], [nn(b[0], 'padding[1][0]'), nn(b[1], 'padding[1][1]')]];
-        } else ctx.fail('runtime', w + ': padding must be n, [rows, cols] or [[top, bottom], [left, right]]');
-      } else ctx.fail('runtime', w + ': padding must be n, [rows, cols] or [[top, bottom], [left, right]], got ' + describe(v));
+        } else invalid(ctx, w, 'padding', 'n, [rows, cols] or [[top, bottom], [left, right]]', v);
+      } else invalid(ctx, w, 'padding', 'n, [rows, cols] or [[top, bottom], [left, right]]', v);
       return c;
     },
     infer(ctx, w, shapes, c) {
@@ -225,12 +231,14 @@
     pick(ctx, w, o) {
       if (o.maxValue === undefined || o.maxValue === null) return 'relu';
       if (o.maxValue === 6) return 'relu6';
+      if (typeof o.maxValue !== 'number') return invalid(ctx, w, 'maxValue', '6 (relu6) or absent', o.maxValue);
       return ctx.fail('unsupported', w + ': maxValue must be 6 (relu6) or absent, got ' + describe(o.maxValue));
     },
   });
   S.elu = activationLayer('elu', {
     keys: ['alpha'],
     pick(ctx, w, o) {
+      if (o.alpha !== undefined && typeof o.alpha !== 'number') invalid(ctx, w, 'alpha', '1 or absent', o.alpha);
       if (o.alpha !== undefined && o.alpha !== 1) ctx.fail('unsupported', w + ': only alpha 1 is supported');
       return 'elu';
     },

@@ -13,6 +13,10 @@
     l.at[l.n] = v;
     l.n += 1;
   }
+  // The architecture format's cap on nodes (MAX_NODES of @nasfleet/arch; a test checks they agree):
+  // the input plus at most MAX_NODES - 1 layers. Checked as nodes are made, so that a loop adding
+  // 10,000 layers fails at once, naming the cap, instead of running into the time limit.
+  const MAX_NODES = 512;
 
   return function createStandIn(inputShape, numClasses) {
     const state = { __proto__: null, failure: null, calls: 0, lastCall: null, nodes: list() };
@@ -33,7 +37,12 @@
     const ctx = { __proto__: null, fail };
 
     const handleOfNode = P.ObjectCreate(null);
+    function overCap(where) {
+      fail('budget', where + ': the model would have more than ' + (MAX_NODES - 1) + ' layers (the cap is ' + MAX_NODES +
+        ' nodes, the input included); use fewer, wider layers or fewer loop iterations');
+    }
     function newNode(op, config, inputs, shape, label) {
+      if (state.nodes.n >= MAX_NODES) overCap(label);
       const node = { __proto__: null, seq: state.nodes.n, op, config, inputs, shape, label };
       put(state.nodes, node);
       const t = P.ObjectFreeze({
@@ -75,12 +84,13 @@
         state.calls += 1;
         const where = 'tf.layers.' + name + ' (layer call #' + state.calls + ')';
         state.lastCall = where;
-        const o = L.readOptions(ctx, 'tf.layers.' + name, cfg, spec.keys);
+        if (state.calls >= MAX_NODES) overCap(where);
+        const o = L.readOptions(ctx, where, cfg, spec.keys);
         let declared = null;
         if (o.inputShape !== undefined) declared = readShape(where, o.inputShape, false);
         else if (o.batchInputShape !== undefined) declared = readShape(where, o.batchInputShape, true);
         else if (o.inputDim !== undefined) declared = readShape(where, [o.inputDim], false);
-        const rec = { __proto__: null, spec, config: spec.build(ctx, 'tf.layers.' + name, o), declared, used: false, where };
+        const rec = { __proto__: null, spec, config: spec.build(ctx, where, o), declared, used: false, where };
         const layer = P.ObjectFreeze({
           apply(inputs) {
             return applyLayer(rec, inputs);
@@ -212,6 +222,10 @@
     /** The report for what buildModel returned: the architecture in topological order, or why there is none. */
     function finish(returned) {
       const rec = returned !== null && typeof returned === 'object' ? P.WeakMapGet(modelOf, returned) : undefined;
+      if (rec === undefined && isThenable(returned)) {
+        return outputFailure('buildModel returned a Promise (is it async, or does it return a promise?); it must build and return the model ' +
+          'synchronously: function buildModel(tf, inputShape, numClasses) { ... return model; } without async or await');
+      }
       if (rec === undefined) {
         const isTensor = returned !== null && typeof returned === 'object' && P.WeakMapHas(tensorOf, returned);
         return outputFailure('buildModel must return the model (from tf.sequential() or tf.model({inputs, outputs})), got ' +
@@ -246,13 +260,16 @@
         for (let i = 0; i < node.inputs.n; i++) put(inputs, ids[node.inputs.at[i].seq]);
         put(out, { __proto__: null, id: ids[seq], op: node.op, inputs, config: node.config });
       }
-      if (out.n > 512) return outputFailure('the model has ' + out.n + ' layers; at most 511 are supported');
       const shape = rec.output.shape;
       if (shape.length !== 2 || shape[1] !== numClasses) {
         return outputFailure('the model output has shape ' + L.shapeStr(shape) + ' but must be [null, ' + numClasses + '] (one score per class); ' +
           'end with flatten or globalAveragePooling2d and a dense layer with numClasses units');
       }
       return { __proto__: null, kind: 'ok', nodes: out, output: ids[rec.output.seq] };
+    }
+    /** A Promise or any object with a then method; reading `then` may run the code's getter, under the time limit. */
+    function isThenable(v) {
+      return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
     }
     function outputFailure(message) {
       return { __proto__: null, kind: 'output', message, call: null };
