@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { registerAvgPoolSameGradient } from './avg-pool-gradient.ts';
 import { registerBatchNormGradient } from './batch-norm-gradient.ts';
+import { registerReluGradient } from './relu-gradient.ts';
 import { registerWasmTrainingKernels, restoreWasmKernels, type WasmKernelOptions } from './wasm-kernels/index.ts';
 
 /** The training backends, best first. */
@@ -25,7 +26,11 @@ export const BackendOptions = z.object({
     maxPoolGrad: z.boolean().optional(),
     tile: z.boolean().optional(),
     matMul: z.boolean().optional(),
-  }).default({}),
+    identity: z.boolean().optional(),
+    leadingReduce: z.boolean().optional(),
+    reluGrad: z.boolean().optional(),
+    sgdMomentum: z.boolean().optional(),
+  }).strict().default({}),
 });
 export type BackendOptions = z.input<typeof BackendOptions>;
 
@@ -69,6 +74,19 @@ export function configureWasmPaths(): string {
     'tfjs-backend-wasm-threaded-simd.wasm': path.join(dir, 'tfjs-backend-wasm-threaded-simd.wasm'),
   });
   return dir;
+}
+
+/**
+ * Keeps tfjs's cpu backend from printing "Hi, looks like you are running TensorFlow.js in Node.js…"
+ * (once per process, and again after every engine reset). The condition, in tfjs-backend-cpu 4.22's
+ * MathBackendCPU.write(): the instance's `firstUse` flag is still set and the IS_NODE flag is true
+ * (then log.warn prints unless IS_TEST or PROD). Clearing IS_NODE would break Node's platform
+ * detection, and PROD or IS_TEST would hide every other tfjs warning too; so the instance is marked
+ * as used. Creates the cpu backend instance if there is none yet (cheap; it stays inactive).
+ */
+export function silenceCpuBackendBanner(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu !== null && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
 }
 
 async function smokeTest(): Promise<void> {
@@ -120,6 +138,7 @@ export async function recoverWasmBackend(): Promise<void> {
     engine.backendInstance = null;
     engine.pendingBackendInit = null;
   }
+  silenceCpuBackendBanner();
   configureWasmPaths();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend could not be restarted');
   registerWasmTrainingKernels(lastWasmKernels);
@@ -135,14 +154,17 @@ export async function recoverWasmBackend(): Promise<void> {
  * Activates the best usable tfjs backend: tfjs-node-gpu → tfjs-node → wasm → cpu, starting at
  * `prefer` when given. Native bindings are dynamic imports (they are optional dependencies,
  * absent where their install could not download libtensorflow). On wasm it installs this
- * package's training kernels; on every backend the corrected AvgPool gradient. Never throws
- * while a fallback remains; the cpu backend always works.
+ * package's training kernels; on every backend the corrected AvgPool gradient, the leaner
+ * BatchNorm gradient and the Relu gradient that uses a fused kernel where there is one. Keeps
+ * tfjs's "install our node backend" banner from printing. Never throws while a fallback
+ * remains; the cpu backend always works.
  */
 export async function selectBackend(options: BackendOptions = {}, importer: ModuleImporter = defaultImporter): Promise<BackendSelection> {
   const opts = BackendOptions.parse(options);
   const start = opts.prefer ? ORDER.indexOf(opts.prefer) : 0;
   const skipped: BackendSelection['skipped'] = ORDER.slice(0, start).map((kind) => ({ kind, reason: `prefer=${opts.prefer} starts below it` }));
-  const gradients = [...registerAvgPoolSameGradient(), ...registerBatchNormGradient()];
+  silenceCpuBackendBanner();
+  const gradients = [...registerAvgPoolSameGradient(), ...registerBatchNormGradient(), ...registerReluGradient()];
   for (const kind of ORDER.slice(start)) {
     try {
       if (kind === 'tensorflow-gpu' || kind === 'tensorflow') {

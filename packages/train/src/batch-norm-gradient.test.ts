@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@nasfleet/search';
+import { selectBackend } from './backend.ts';
 import { registerBatchNormGradient, restoreBatchNormGradient } from './batch-norm-gradient.ts';
 import { maxRelDiff, randomArray } from './test-helpers.ts';
 
+// Through selectBackend, as the product does (it also keeps tfjs's Node banner quiet).
+beforeAll(() => selectBackend({ prefer: 'cpu' }));
 afterAll(() => registerBatchNormGradient());
 
 /** Gradients of a training-mode batch norm (moments + batchNorm, as tfjs-layers does it) w.r.t. x, gamma, beta. */

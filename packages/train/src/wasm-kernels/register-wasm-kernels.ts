@@ -2,14 +2,20 @@ import * as tf from '@tensorflow/tfjs';
 import { broadcastTile } from './broadcast-tile.ts';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d-backprop.ts';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-backprop.ts';
+import { identityView } from './identity-view.ts';
+import { leadingAxesReduce } from './leading-axes-reduce.ts';
 import { wasmMaxPoolGrad } from './max-pool-grad.ts';
+import { RELU_GRAD_KERNEL, wasmReluGrad } from './relu-grad.ts';
+import { SGD_MOMENTUM_KERNEL, wasmSgdMomentum } from './sgd-momentum-kernel.ts';
 import { explicitTransposeMatMul } from './transposed-matmul.ts';
 
 /**
  * Makes the wasm backend able to train convolutional networks, and right while doing it:
  * registers composed Conv2DBackpropFilter / Conv2DBackpropInput and both depthwise
- * backprops, a correct MaxPoolGrad and a broadcasting Tile. Kernels nested inside a kernel
- * are not taped, so composing them from other ops leaves gradients intact.
+ * backprops, a correct MaxPoolGrad and a broadcasting Tile; then makes it cheaper: an Identity
+ * that does not copy, one-pass Sum / Mean over the leading axes, fused ReLU-gradient and
+ * SGD-momentum kernels. Kernels nested inside a kernel are not taped, so composing them from
+ * other ops leaves gradients intact.
  */
 
 /** Which kernels `registerWasmTrainingKernels` installs; each can be switched off (for A/B measurements). */
@@ -22,6 +28,14 @@ export interface WasmKernelOptions {
   tile?: boolean;
   /** Transpose matmul operands explicitly (wasm's transposed BatchMatMul is off its fast path). */
   matMul?: boolean;
+  /** Identity shares its input's buffer instead of copying it. */
+  identity?: boolean;
+  /** Sum / Mean over the leading (batch, height, width) axes in one pass, without a transpose. */
+  leadingReduce?: boolean;
+  /** The fused ReLU-gradient kernel (used by the Relu gradient that `selectBackend` installs). */
+  reluGrad?: boolean;
+  /** The fused SGD-momentum kernel (used by `sgdMomentumStep`). */
+  sgdMomentum?: boolean;
 }
 
 const BACKEND = 'wasm';
@@ -44,7 +58,28 @@ function remember(kernelName: string): tf.KernelConfig | undefined {
 }
 
 /** Names of the kernels `registerWasmTrainingKernels` may replace or add. */
-const MANAGED = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', 'BatchMatMul', '_FusedMatMul'];
+const MANAGED = [
+  'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Conv2DBackpropInput', 'MaxPoolGrad',
+  'Tile', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'Mean', RELU_GRAD_KERNEL, SGD_MOMENTUM_KERNEL,
+];
+
+/** Replaces wasm's own `name` with `wrap(original)` when `enabled`, else puts the original back. */
+function wrapOriginal(name: string, enabled: boolean, wrap: (original: tf.KernelFunc) => tf.KernelFunc, installed: string[]): void {
+  const original = remember(name);
+  if (!original) return;
+  replaceKernel(name, enabled ? wrap(original.kernelFunc) : original.kernelFunc);
+  if (enabled) installed.push(name);
+}
+
+/** Adds a kernel wasm does not have when `enabled`, else removes it (callers then take the op chain). */
+function addOwn(name: string, enabled: boolean, kernelFunc: tf.KernelFunc, installed: string[]): void {
+  if (enabled) {
+    replaceKernel(name, kernelFunc);
+    installed.push(name);
+  } else if (tf.getKernel(name, BACKEND) !== undefined) {
+    tf.unregisterKernel(name, BACKEND);
+  }
+}
 
 /**
  * Puts wasm's own kernels back (and removes the ones it lacks), so that a fresh wasm backend runs
@@ -102,16 +137,12 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): st
   } else if (originalPool) {
     replaceKernel('MaxPoolGrad', originalPool.kernelFunc);
   }
-  const originalTile = remember('Tile');
-  if (originalTile) {
-    replaceKernel('Tile', (options.tile ?? true) ? broadcastTile(originalTile.kernelFunc) : originalTile.kernelFunc);
-    if (options.tile ?? true) installed.push('Tile');
-  }
-  for (const name of ['BatchMatMul', '_FusedMatMul']) {
-    const original = remember(name);
-    if (!original) continue;
-    replaceKernel(name, (options.matMul ?? true) ? explicitTransposeMatMul(original.kernelFunc) : original.kernelFunc);
-    if (options.matMul ?? true) installed.push(name);
-  }
+  wrapOriginal('Tile', options.tile ?? true, broadcastTile, installed);
+  for (const name of ['BatchMatMul', '_FusedMatMul']) wrapOriginal(name, options.matMul ?? true, explicitTransposeMatMul, installed);
+  wrapOriginal('Identity', options.identity ?? true, identityView, installed);
+  wrapOriginal('Sum', options.leadingReduce ?? true, (k) => leadingAxesReduce(k, false), installed);
+  wrapOriginal('Mean', options.leadingReduce ?? true, (k) => leadingAxesReduce(k, true), installed);
+  addOwn(RELU_GRAD_KERNEL, options.reluGrad ?? true, wasmReluGrad, installed);
+  addOwn(SGD_MOMENTUM_KERNEL, options.sgdMomentum ?? true, wasmSgdMomentum, installed);
   return installed;
 }
