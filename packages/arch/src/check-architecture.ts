@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Failure } from '@nasfleet/search';
-import { Architecture } from './arch-schema.ts';
+import { Architecture, MAX_NODES } from './arch-schema.ts';
 import { archFailure, fmtShape } from './arch-failure.ts';
-import { countCost, type CostReport } from './count-cost.ts';
+import { BYTES_PER_ELEMENT, countCost, type CostReport, type NodeCost } from './count-cost.ts';
 import { computeDescriptors, type ArchDescriptors } from './descriptors.ts';
 import { inferShapes, type Shape } from './infer-shapes.ts';
 import { nodeMap } from './graph-utils.ts';
@@ -36,7 +36,12 @@ export interface ArchReport {
 
 export type CheckResult = { ok: true; arch: Architecture; report: ArchReport } | { ok: false; failure: Failure };
 
-function schemaFailure(error: z.ZodError): Failure {
+function schemaFailure(error: z.ZodError, input: unknown): Failure {
+  const tooMany = error.issues.some((i) => i.code === 'too_big' && i.path.length === 1 && i.path[0] === 'nodes');
+  if (tooMany) {
+    const n = (input as { nodes?: unknown[] }).nodes?.length ?? 0;
+    return archFailure('over-budget', `the network has ${n} nodes, over the cap of ${MAX_NODES} (the input included); use fewer, wider layers`);
+  }
   const issues = error.issues.slice(0, 8).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   const badOp = error.issues.some((i) => i.path.at(-1) === 'op');
   return archFailure(
@@ -44,6 +49,44 @@ function schemaFailure(error: z.ZodError): Failure {
     `the architecture description is not valid: ${issues.join('; ')}` +
       (badOp ? '; supported layers: conv2d, depthwiseConv2d, separableConv2d, batchNormalization, dense, dropout, maxPooling2d, averagePooling2d, globalAveragePooling2d, globalMaxPooling2d, flatten, activation, add, multiply, concatenate, zeroPadding2d' : ''),
   );
+}
+
+/** The live node (the input aside) with the largest `measure`, the first such in order; null when there is none. */
+function largest(arch: Architecture, cost: CostReport, measure: (c: NodeCost) => number): [string, NodeCost] | null {
+  let best: [string, NodeCost] | null = null;
+  for (const n of arch.nodes) {
+    const c = cost.nodes[n.id];
+    if (n.op === 'input' || c === undefined) continue;
+    if (best === null || measure(c) > measure(best[1])) best = [n.id, c];
+  }
+  return best;
+}
+
+/**
+ * 'over-budget' when a cap is passed, naming for each cap passed the node that weighs most on it:
+ * the most parameters, the most multiply-adds, the largest activation (output). Null within the caps.
+ */
+function budgetFailure(arch: Architecture, shapes: Record<string, Shape>, cost: CostReport, cfg: z.output<typeof CheckConfig>): Failure | null {
+  const over: string[] = [];
+  const fixes = new Set<string>();
+  if (cfg.maxParams !== undefined && cost.params > cfg.maxParams) {
+    const top = largest(arch, cost, (c) => c.params);
+    over.push(`${cost.params} parameters (cap ${cfg.maxParams}${top ? `; most in "${top[0]}" with ${top[1].params} parameters` : ''})`);
+    fixes.add('fewer filters/units').add('more pooling or strides before flatten, or globalAveragePooling2d instead of flatten');
+  }
+  if (cfg.maxFlops !== undefined && cost.flops > cfg.maxFlops) {
+    const top = largest(arch, cost, (c) => c.flops);
+    over.push(`${cost.flops} multiply-adds per example (cap ${cfg.maxFlops}${top ? `; most in "${top[0]}" with ${top[1].flops} multiply-adds` : ''})`);
+    fixes.add('fewer filters/units').add('strides or pooling earlier, so that the convolutions run on smaller images');
+  }
+  if (cfg.maxActivationBytes !== undefined && cost.activationBytes > cfg.maxActivationBytes) {
+    const top = largest(arch, cost, (c) => c.outputElements);
+    const size = top ? `; the largest activation is the output of "${top[0]}", ${fmtShape(shapes[top[0]] ?? [])} = ${top[1].outputElements * BYTES_PER_ELEMENT} bytes` : '';
+    over.push(`${cost.activationBytes} activation bytes per example (cap ${cfg.maxActivationBytes}${size})`);
+    fixes.add('strides or pooling earlier, so that the convolutions run on smaller images').add('fewer filters at full resolution');
+  }
+  if (over.length === 0) return null;
+  return archFailure('over-budget', `the network has ${over.join(', ')}; use ${[...fixes].join('; ')}`);
 }
 
 /**
@@ -55,7 +98,7 @@ function schemaFailure(error: z.ZodError): Failure {
 export function checkArchitecture(input: unknown, config: CheckConfig): CheckResult {
   const cfg = CheckConfig.parse(config);
   const parsed = Architecture.safeParse(input);
-  if (!parsed.success) return { ok: false, failure: schemaFailure(parsed.error) };
+  if (!parsed.success) return { ok: false, failure: schemaFailure(parsed.error, input) };
   const arch = parsed.data;
   const inputNode = arch.nodes[0];
   if (cfg.inputShape && inputNode && inputNode.op === 'input' && fmtShape(inputNode.config.shape) !== fmtShape(cfg.inputShape)) {
@@ -78,20 +121,8 @@ export function checkArchitecture(input: unknown, config: CheckConfig): CheckRes
   }
   const cost = countCost(arch, shapes);
   const descriptors = computeDescriptors(arch, shapes, cost.flops);
-  const over: string[] = [];
-  if (cfg.maxParams !== undefined && cost.params > cfg.maxParams) over.push(`${cost.params} parameters (cap ${cfg.maxParams})`);
-  if (cfg.maxFlops !== undefined && cost.flops > cfg.maxFlops) over.push(`${cost.flops} multiply-adds per example (cap ${cfg.maxFlops})`);
-  if (cfg.maxActivationBytes !== undefined && cost.activationBytes > cfg.maxActivationBytes) {
-    over.push(`${cost.activationBytes} activation bytes per example (cap ${cfg.maxActivationBytes})`);
-  }
-  if (over.length > 0) {
-    const top = Object.entries(cost.nodes).sort((a, b) => b[1].params - a[1].params)[0];
-    const hint = top ? `; the largest layer is "${top[0]}" with ${top[1].params} parameters and ${top[1].flops} multiply-adds` : '';
-    return {
-      ok: false,
-      failure: archFailure('over-budget', `the network has ${over.join(', ')}${hint}; use fewer filters/units, more pooling or strides before flatten, or globalAveragePooling2d instead of flatten`),
-    };
-  }
+  const budget = budgetFailure(arch, shapes, cost, cfg);
+  if (budget !== null) return { ok: false, failure: budget };
   return {
     ok: true,
     arch,

@@ -82,4 +82,20 @@ describe('computeDescriptors', () => {
     expect(d).toMatchObject({ width: 64, depth: 5, widthToDepth: 64 / 5 });
     expect(descriptorVector(d)).toEqual([64 / 5, c.flops]);
   });
+
+  it('counts a merge of 6 inputs: every branch, the summed channels and the peak with all branches alive', () => {
+    const ids = ['b0', 'b1', 'b2', 'b3', 'b4', 'b5'];
+    const c = cost(arch([
+      ['in', 'input', [], { shape: [4, 4, 2] }], // 32 elements
+      ...ids.map((id): [string, 'conv2d', string[], Record<string, unknown>] => [id, 'conv2d', ['in'], conv(3, 1)]), // 48 elements each; params 2*3+3
+      ['cat', 'concatenate', ids, { axis: -1 }], // [4,4,18]: 288 elements
+      ['g', 'globalAveragePooling2d', ['cat'], {}], // 18
+      ['o', 'dense', ['g'], dense(5)], // 18*5+5 params
+    ]));
+    expect(c.shapes.cat).toEqual([4, 4, 18]);
+    expect(c.params).toBe(6 * 9 + 95);
+    expect(c.flops).toBe(6 * 2 * 3 * 16 + 18 * 5 + 5);
+    // All six branches (the input freed after the last) and the concatenation are alive at once.
+    expect(c.peakActivationBytes).toBe((6 * 48 + 288) * 4);
+  });
 });

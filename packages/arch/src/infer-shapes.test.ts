@@ -64,6 +64,19 @@ describe('inferShapes', () => {
     expect(s).toMatchObject({ sum: [8, 8, 4], bc: [8, 8, 4], cat: [8, 8, 9], cat3: [8, 8, 8], rows: [16, 8, 4] });
   });
 
+  it.each([6, 8, 12])('merges %i inputs: add, multiply and concatenate take any number of tensors', (n) => {
+    const branches: Array<[string, 'conv2d', string[], Record<string, unknown>]> = Array.from({ length: n }, (_, i) => [`b${i}`, 'conv2d', ['in'], conv(4, 1)]);
+    const ids = branches.map((b) => b[0]);
+    const s = shapesOf(arch([
+      input([8, 8, 3]),
+      ...branches,
+      ['sum', 'add', ids, {}],
+      ['prod', 'multiply', ids, {}],
+      ['cat', 'concatenate', ids, { axis: -1 }],
+    ]));
+    expect(s).toMatchObject({ sum: [8, 8, 4], prod: [8, 8, 4], cat: [8, 8, 4 * n] });
+  });
+
   const failing: Array<[string, ReturnType<typeof arch>, string, RegExp]> = [
     ['valid kernel too big', arch([input([4, 4, 3]), ['big', 'conv2d', ['in'], conv(8, 5)]]), 'shape', /"big".*padding 'same'/],
     ['conv on a vector', arch([input([4, 4, 3]), ['f', 'flatten', ['in'], {}], ['c2', 'conv2d', ['f'], conv(8)]]), 'shape', /"c2" \(conv2d\).*\[48\]/],
