@@ -3,7 +3,9 @@ import type { Failure } from '@nasfleet/search';
 import { runSandboxed, type SandboxResult } from './run-sandboxed.ts';
 import { RESIDUAL, SEQUENTIAL_CNN } from './fixtures/valid-models.ts';
 
-const task = { inputShape: [16, 16, 3] as [number, number, number], numClasses: 10, timeoutMs: 400 };
+// A wide wall clock, so that a loaded machine cannot turn a slow run into 'timeout'; loops end on the
+// deterministic step limit instead (a valid model needs less than one interrupt check).
+const task = { inputShape: [16, 16, 3] as [number, number, number], numClasses: 10, timeoutMs: 60_000, maxSteps: 1000 };
 const wrap = (body: string): string => `function buildModel(tf, inputShape, numClasses) {\n${body}\n}`;
 
 async function failure(code: string): Promise<Failure> {
@@ -53,7 +55,8 @@ describe('runSandboxed: host-reaching attempts get nothing', () => {
   });
 
   it('an error whose message getter loops forever times out', async () => {
-    expect((await failure(wrap('throw { get message() { for (;;) {} } };'))).class).toBe('timeout');
+    const f = await failure(wrap('throw { get message() { for (;;) {} } };'));
+    expect(f).toEqual({ class: 'timeout', message: expect.stringContaining('1000 step limit') });
   });
 
   it('a thrown Proxy that traps every read is still classified', async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Architecture, type LayerNode } from '@nasfleet/arch';
-import { runSandboxed, type SandboxResult } from './run-sandboxed.ts';
+import { runSandboxed, runSandboxedInProcess, type SandboxResult } from './run-sandboxed.ts';
 import { SandboxOptionsError } from './errors.ts';
 import { DEPTHWISE, MLP, RESIDUAL, SEPARABLE_BRANCHES, SEQUENTIAL_CNN, SQUEEZE_EXCITE, ZERO_PADDING } from './fixtures/valid-models.ts';
 
-const task = { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10 };
+// A wide wall clock: a loaded machine must not turn a valid model into 'timeout'.
+const task = { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10, timeoutMs: 60_000 };
 
 function arch(r: SandboxResult): Architecture {
   if (!r.ok) throw new Error(`expected an architecture, got ${r.failure.class}: ${r.failure.message}`);
@@ -63,13 +64,50 @@ describe('runSandboxed: valid models', () => {
   });
 
   it('records a dense-only MLP; compile and initializers are accepted and ignored', async () => {
-    const a = arch(await runSandboxed(MLP, { inputShape: [8, 8, 3], numClasses: 5 }));
+    const a = arch(await runSandboxed(MLP, { inputShape: [8, 8, 3], numClasses: 5, timeoutMs: 60_000 }));
     expect(ops(a)).toEqual(['input', 'flatten', 'dense', 'dropout', 'dense', 'dense']);
     expect(node(a, 'dense_2').config).toEqual({ units: 64, activation: 'swish', useBias: false });
     expect(node(a, 'dense_3').config).toMatchObject({ units: 5 });
   });
 
-  it('rejects invalid options as a caller error', async () => {
+  it('rejects invalid options as a caller error, saying which', async () => {
     await expect(runSandboxed(MLP, { inputShape: [0, 8, 3], numClasses: 5 })).rejects.toBeInstanceOf(SandboxOptionsError);
+    await expect(runSandboxed(MLP, { ...task, maxSteps: 0 })).rejects.toThrow(/maxSteps/);
+    await expect(runSandboxedInProcess(MLP, { ...task, maxCodeBytes: -1 })).rejects.toThrow(/maxCodeBytes/);
+  });
+
+  it('the in-process path records the same architecture as the pool', async () => {
+    expect(await runSandboxedInProcess(RESIDUAL, task)).toEqual(await runSandboxed(RESIDUAL, task));
+  });
+});
+
+describe('runSandboxed: deterministic limits', () => {
+  const loop = 'function buildModel(tf) {\n  for (;;) {}\n}';
+
+  it('maxSteps ends an endless loop as timeout whatever the wall clock, in the pool and in process', async () => {
+    for (const run of [runSandboxed, runSandboxedInProcess]) {
+      const r = await run(loop, { ...task, maxSteps: 50 });
+      expect(!r.ok && r.failure).toEqual({ class: 'timeout', message: 'the code ran past the 50 step limit (endless loop?)' });
+    }
+  });
+
+  it('a valid model runs within a small step limit', async () => {
+    arch(await runSandboxed(SEQUENTIAL_CNN, { ...task, maxSteps: 10 }));
+  });
+
+  it('code over maxCodeBytes fails too-large before it runs, with its size and the cap', async () => {
+    const r = await runSandboxed(loop, { ...task, maxCodeBytes: 20 });
+    expect(!r.ok && r.failure).toEqual({ class: 'too-large', message: expect.stringContaining(`the code is ${loop.length} bytes, over the 20-byte cap (maxCodeBytes)`) });
+    const inProcess = await runSandboxedInProcess(loop, { ...task, maxCodeBytes: 20 });
+    expect(inProcess).toEqual(r);
+  });
+
+  it('code that crashes the compiler is too large, not a runtime failure', async () => {
+    const nested = `function buildModel() { return ${'['.repeat(20_000)}${']'.repeat(20_000)}; }`;
+    for (const run of [runSandboxed, runSandboxedInProcess]) {
+      const r = await run(nested, task);
+      expect(!r.ok && r.failure).toEqual({ class: 'too-large', message: 'the code is too large to compile in the sandbox' });
+    }
+    arch(await runSandboxedInProcess(SEQUENTIAL_CNN, task));
   });
 });
