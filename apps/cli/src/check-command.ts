@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { CHECK_USAGE, parseCheckCli } from './check-args.ts';
-import { checkAnswer } from './check-answer.ts';
 import { oneLine } from './cli-errors.ts';
 import type { AnswerVerdict } from './check-answer.ts';
 import type { CommandIo } from './search-command.ts';
@@ -55,6 +54,8 @@ export async function runCheckCommand(argv: string[], io: CommandIo, sources: Ch
     io.stdout(CHECK_USAGE);
     return 0;
   }
+  // Loaded after the command line is known to be good: it brings the pipeline and TF.js (~1.5 s).
+  const { checkAnswer } = await import('./check-answer.ts');
   const task = { inputShape: options.inputShape, numClasses: options.classes };
   const lines: CheckLine[] = [];
   for (const file of options.files) {
