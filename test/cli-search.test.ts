@@ -42,7 +42,10 @@ describe('npm run search (the README main-job command)', () => {
     expect(report).toMatchObject({ space: 'code', dataset: 'fashion-mnist', evaluations: 3 });
     expect(['wasm', 'tensorflow', 'tensorflow-gpu', 'cpu']).toContain(report.backend);
     expect(report.best.code).toMatch(/^function buildModel\(tf, inputShape, numClasses\)/);
-    expect(report.best.accuracy).toBeGreaterThan(0);
+    expect(report.best.validationAccuracy).toBeGreaterThan(0);
+    expect(report.best.testAccuracy).toBeGreaterThan(0);
+    expect(report.exported.testAccuracy).toBeGreaterThan(0);
+    expect(stderr).toMatch(/\] c000000 validation accuracy \d/);
     expect(report.best.params).toBeGreaterThan(1000);
     expect(report.best.flops).toBeGreaterThan(1000);
     expect(stderr).toMatch(/\[3\/3\] c000002/);

@@ -1,5 +1,6 @@
 import { loadFashionMnist } from '@nasfleet/datasets';
 import { exportNetwork, runCodeSearch } from '@nasfleet/pipeline';
+import type { CodeSearchReport } from '@nasfleet/pipeline';
 import { loadPrompts, promptChoices } from '@nasfleet/prompts';
 import { selectBackend } from '@nasfleet/train';
 import type { CliOptions } from './cli-args.ts';
@@ -11,12 +12,12 @@ export interface CodeCliReport {
   evaluations: number;
   seed: number;
   backend: string;
-  best: { id: string; code: string; accuracy: number; params: number; flops: number } | null;
+  best: CodeSearchReport['best'];
   archive: { coverage: number; qdScore: number } | null;
   trained: number;
   duplicates: number;
   failures: Record<string, number>;
-  exported: { dir: string; modelJson: string; codeFile: string | null; accuracy: number } | null;
+  exported: { dir: string; modelJson: string; codeFile: string | null; testAccuracy: number } | null;
   seconds: number;
 }
 
@@ -32,7 +33,7 @@ export async function runCodeCommand(options: Extract<CliOptions, { space: 'code
     config: { strategy: options.strategy, seed: options.seed, generationSize: Math.min(100, Math.max(4, Math.ceil(options.evaluations / 4))), llmatic: { ablation: options.ablation, seedNetworks: Math.min(10, Math.max(2, Math.floor(options.evaluations / 4))) } },
     evaluator: { train: { trainSubset: options.trainSubset, testSubset: options.testSubset, seed: options.seed, epochs: options.epochs, learningRate: options.learningRate } },
     onResult(result, told) {
-      const what = result.outcome.status === 'ok' ? `accuracy ${result.outcome.fitness.toFixed(1)}%` : `${result.outcome.failure.class}: ${result.outcome.failure.message.slice(0, 100)}`;
+      const what = result.outcome.status === 'ok' ? `validation accuracy ${result.outcome.fitness.toFixed(1)}%` : `${result.outcome.failure.class}: ${result.outcome.failure.message.slice(0, 100)}`;
       const m = result.metrics ?? {};
       log(`[${told}/${options.evaluations}] ${result.id} ${what}${m.params ? `, ${m.params} params` : ''}${m.duplicateOfIndex !== undefined ? ' (same architecture as an earlier one: not trained again)' : ''}`);
     },
@@ -41,8 +42,8 @@ export async function runCodeCommand(options: Extract<CliOptions, { space: 'code
   if (options.export !== undefined && report.best) {
     const train = { trainSubset: options.trainSubset, testSubset: options.testSubset, seed: options.seed, epochs: options.epochs, learningRate: options.learningRate };
     const saved = await exportNetwork(report.best.code, dataset, options.export, train);
-    exported = { dir: saved.dir, modelJson: saved.modelJson, codeFile: saved.codeFile, accuracy: saved.accuracy };
-    log(`exported the best network to ${saved.dir} (retrained: accuracy ${(100 * saved.accuracy).toFixed(1)}%)`);
+    exported = { dir: saved.dir, modelJson: saved.modelJson, codeFile: saved.codeFile, testAccuracy: saved.testAccuracy };
+    log(`exported the best network to ${saved.dir} (retrained on the search's training images: test accuracy ${saved.testAccuracy.toFixed(2)}%)`);
   }
   const details = report.engine.status().details as { networkArchive?: { coverage: number; qdScore: number } };
   return {
@@ -56,7 +57,9 @@ export function formatCodeReport(r: CodeCliReport): string {
   const lines = [`nasfleet: ${r.strategy} search in the open code space on Fashion-MNIST, ${r.evaluations} evaluations, seed ${r.seed}, rule-based operator (no LLM), backend ${r.backend}`];
   if (r.best) {
     lines.push(
-      `best network (${r.best.id}): test accuracy ${r.best.accuracy.toFixed(2)}% after the one-epoch proxy, ${r.best.params} parameters, ${(r.best.flops / 1e6).toFixed(2)} M FLOPs (multiply-adds)`,
+      `best network (${r.best.id}) after the one-epoch proxy: validation accuracy ${r.best.validationAccuracy.toFixed(2)}% (what the search saw), ` +
+        (r.best.testAccuracy !== null ? `test accuracy ${r.best.testAccuracy.toFixed(2)}% (reported)` : `test accuracy not measured (${r.best.testFailure?.class}: ${r.best.testFailure?.message.slice(0, 100)})`) +
+        `, ${r.best.params} parameters, ${(r.best.flops / 1e6).toFixed(2)} M FLOPs (multiply-adds)`,
       r.best.code,
     );
   } else {

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFashionMnist } from '@nasfleet/datasets';
+import { labelHistogram, loadFashionMnist, takeFirst } from '@nasfleet/datasets';
 import type { ImageDataset } from '@nasfleet/datasets';
 import { selectBackend, trainProxy } from '@nasfleet/train';
 import type { TrainResult } from '@nasfleet/train';
 import { createCodeEvaluator } from './code-evaluator.ts';
 import type { Trainer } from './code-evaluator.ts';
+import { classZeroTrainer, shareOfClass, watchTestSplit } from './test-fixtures.ts';
 
 let dataset: ImageDataset;
 beforeAll(async () => {
@@ -37,7 +38,8 @@ function countingTrainer(): Trainer & { calls: number } {
 }
 
 describe('code evaluator', () => {
-  it('classifies broken answers in milliseconds, before any training', async () => {
+  // How fast a broken answer is classified is a benchmark figure, not a timed assertion (a loaded machine stalls anything).
+  it('classifies broken answers before any training, recording how long the checks took', async () => {
     const trainer = countingTrainer();
     const evaluator = createCodeEvaluator(dataset, { caps: { maxParams: 100_000 } }, trainer);
     const cases: [string, string][] = [
@@ -52,7 +54,7 @@ describe('code evaluator', () => {
       const result = await evaluator.evaluate('c1', answer);
       expect(result.outcome, cls).toMatchObject({ status: 'failed', failure: { class: cls } });
       if (result.outcome.status === 'failed') expect(result.outcome.failure.message.length).toBeGreaterThan(10);
-      if (cls !== 'timeout') expect(result.metrics?.checkMs ?? 0).toBeLessThan(500);
+      expect(result.metrics?.checkMs, cls).toBeGreaterThanOrEqual(0);
     }
     expect(trainer.calls).toBe(0);
   });
@@ -69,14 +71,42 @@ describe('code evaluator', () => {
     expect(second.id).toBe('c000002');
   });
 
-  it('trains a valid answer on real Fashion-MNIST above chance, with descriptors and metrics', async () => {
+  it('scores each candidate on a seeded, stratified hold-out of the training images and never reads the test split', async () => {
+    const { dataset: guarded } = watchTestSplit(dataset, { forbid: true });
+    const trainer = classZeroTrainer();
+    const config = { train: { trainSubset: 500, seed: 9 }, validation: { fraction: 0.2, seed: 4 } };
+    const result = await createCodeEvaluator(guarded, config, trainer).evaluate('c1', cnn);
+    expect(trainer.calls).toHaveLength(1);
+    const { dataset: seen, config: trainConfig } = trainer.calls[0]!;
+    expect(trainConfig).toMatchObject({ evaluate: 'validation', trainSubset: null, seed: 9 });
+    // The hold-out is drawn from the first 500 training images (trainSubset): 100 held out, 400 trained on, no test images.
+    const validation = seen.validation!;
+    expect([validation.count, seen.train.count, seen.test.count]).toEqual([100, 400, 0]);
+    const pool = labelHistogram(takeFirst(dataset.train, 784, 500), 10);
+    labelHistogram(validation, 10).forEach((held, c) => expect(Math.abs(held - 0.2 * pool[c]!)).toBeLessThan(1));
+    // The fitness is the trainer's validation score, in percent.
+    expect(result.outcome).toEqual({ status: 'ok', fitness: 100 * shareOfClass(validation, 0) });
+    // The same seed draws the same hold-out; another seed another one.
+    expect(createCodeEvaluator(guarded, config, trainer).data.validation!.images).toEqual(validation.images);
+    const other = createCodeEvaluator(guarded, { ...config, validation: { fraction: 0.2, seed: 5 } }, trainer).data.validation!;
+    expect(other.images).not.toEqual(validation.images);
+  });
+
+  it('refuses a hold-out that cannot be drawn, at creation, saying why', () => {
+    // 3 of 100 images: most classes' share of the hold-out rounds to none.
+    expect(() => createCodeEvaluator(dataset, { train: { trainSubset: 100 }, validation: { count: 3 } })).toThrow(/class \d+ has \d+ of 100 images.*rounds to 0/);
+    expect(() => createCodeEvaluator(dataset, { validation: { fraction: 1.5 } })).toThrow(/fraction/);
+  });
+
+  it('trains a valid answer on real Fashion-MNIST above chance, scored without the test split, with descriptors and metrics', async () => {
     // lr 0.05: the 8 steps of 1,024 images at SPEC's 0.01 barely move a fresh network.
-    const evaluator = createCodeEvaluator(dataset, { train: { trainSubset: 1024, testSubset: 500, learningRate: 0.05 } }, trainProxy);
+    const { dataset: guarded } = watchTestSplit(dataset, { forbid: true });
+    const evaluator = createCodeEvaluator(guarded, { train: { trainSubset: 1024, learningRate: 0.05 } }, trainProxy);
     const result = await evaluator.evaluate('c1', cnn);
     expect(result.outcome.status).toBe('ok');
     if (result.outcome.status !== 'ok') return;
     expect(result.outcome.fitness).toBeGreaterThan(40); // chance is 10%
     expect(result.descriptors).toHaveLength(2);
     expect(result.metrics).toMatchObject({ params: 8 * 9 + 8 + 13 * 13 * 8 * 10 + 10 });
-  }, 60_000);
+  }, 120_000);
 });

@@ -1,10 +1,11 @@
 import { initialArchitecture, printCode } from '@nasfleet/arch';
 import { runAsync, SearchEngine } from '@nasfleet/search';
-import type { AsyncOperator, CandidateResult, PromptChoice, SearchConfigInput } from '@nasfleet/search';
+import type { AsyncOperator, CandidateResult, Failure, PromptChoice, SearchConfigInput } from '@nasfleet/search';
 import type { ImageDataset } from '@nasfleet/train';
 import { createCodeEvaluator } from './code-evaluator.ts';
 import type { CodeEvaluatorConfig, Trainer } from './code-evaluator.ts';
 import { createCodeRuleOperator } from './code-rule-operator.ts';
+import { measureTestAccuracy } from './measure-test-accuracy.ts';
 
 /** Default network-archive bounds for small proxies: width/depth ratio [0, 200], FLOPs [0.1 M, 100 M]. */
 export const SMALL_PROXY_BOUNDS: [number, number][] = [[0, 200], [1e5, 1e8]];
@@ -24,7 +25,14 @@ export interface CodeSearchOptions {
 
 export interface CodeSearchReport {
   engine: SearchEngine;
-  best: { id: string; code: string; accuracy: number; params: number; flops: number } | null;
+  /**
+   * The network the search returned (best validation accuracy). `validationAccuracy` is what the
+   * search saw; `testAccuracy` (percent) is measured once, after the search, by retraining it on the
+   * same training images with the same seed (null, with `testFailure`, if that retraining failed).
+   */
+  best: {
+    id: string; code: string; validationAccuracy: number; testAccuracy: number | null; testFailure: Failure | null; params: number; flops: number;
+  } | null;
   failures: Record<string, number>;
   trained: number;
   duplicates: number;
@@ -34,6 +42,8 @@ export interface CodeSearchReport {
  * A search in the open code space on one machine: the engine's requests go to the operator (rule-based
  * by default), its code to the evaluator (sandbox, checks, de-duplication, proxy training), results back.
  * Starts from SPEC §1's tiny network (1x1 conv with 1 channel → dense 1024 → dense classes).
+ * The search sees validation accuracy only (a hold-out of the training images); the test split is
+ * read once, after it, to report the returned network (NAS-Bench-201's protocol).
  */
 export async function runCodeSearch(options: CodeSearchOptions): Promise<CodeSearchReport> {
   const { dataset } = options;
@@ -67,11 +77,20 @@ export async function runCodeSearch(options: CodeSearchOptions): Promise<CodeSea
   );
   const best = engine.best();
   const metrics = best?.result?.metrics ?? {};
+  let reported: CodeSearchReport['best'] = null;
+  if (best?.result?.outcome.status === 'ok' && best.artifact !== null) {
+    // Retraining (seeded, same images) rather than keeping every candidate's weights: a search keeps
+    // hundreds of candidates, and in a fleet the weights stay on the worker that trained them.
+    const train = options.evaluator?.train ?? {};
+    const test = await measureTestAccuracy(best.artifact, dataset, { train, validation: options.evaluator?.validation ?? {}, trainer: options.trainer });
+    reported = {
+      id: best.id, code: best.artifact, validationAccuracy: best.result.outcome.fitness, testAccuracy: test.testAccuracy, testFailure: test.failure,
+      params: metrics.params ?? NaN, flops: metrics.flops ?? NaN,
+    };
+  }
   return {
     engine,
-    best: best?.result?.outcome.status === 'ok'
-      ? { id: best.id, code: best.artifact!, accuracy: best.result.outcome.fitness, params: metrics.params ?? NaN, flops: metrics.flops ?? NaN }
-      : null,
+    best: reported,
     failures,
     trained: evaluator.trained,
     duplicates,
