@@ -4,13 +4,14 @@
  * (the search sees 200-epoch or 12-epoch validation accuracy; we report the 200-epoch test accuracy
  * of the cell with the best seen validation). Prints mean ± std test accuracy at 500 and E
  * evaluations next to the paper's Table 1, the median evaluations to a top-0.1% cell (by 200-epoch
- * validation), archive coverage, and the issue's targets as PASS/FAIL lines.
+ * validation), archive coverage, and the issue's targets as PASS/FAIL lines. Progress, one line per
+ * finished search (`[k/n] strategy dataset signal seed s`), goes to stderr.
  *
  *   npm run bench:nb201 -- [--seeds 10] [--evaluations 2000] [--protocol val200|val12|both] [--workers 2] [--variants a,b]
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { loadNb201Table, runNb201Search } from '@nasfleet/nb201';
 import type { Nb201Dataset, Nb201Signal, Nb201Table } from '@nasfleet/nb201';
 import { loadPrompts, promptChoices } from '@nasfleet/prompts';
@@ -84,6 +85,8 @@ function runPool(jobs: Job[], size: number): Promise<JobResult[]> {
       const feed = () => worker.postMessage(next < jobs.length ? jobs[next++] : null);
       worker.on('message', (r: JobResult) => {
         results.push(r);
+        // Progress on stderr, so stdout stays the tables (a full run is minutes).
+        process.stderr.write(`[${results.length}/${jobs.length}] ${VARIANTS[r.variant]!.name} ${r.dataset} ${r.signal} seed ${r.seed}: ${(r.ms / 1000).toFixed(1)} s\n`);
         feed();
       });
       worker.on('error', reject);
@@ -173,5 +176,9 @@ if (!isMainThread) {
     parentPort!.postMessage(result);
   });
 } else {
-  await main();
+  // A bad option is one line, not a stack.
+  await main().catch((error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  });
 }
