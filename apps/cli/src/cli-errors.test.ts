@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChecksumMismatchError, DatasetFormatError } from '@nasfleet/datasets';
-import { CliUsageError, describeError, oneLine, runCli } from './cli-errors.ts';
+import { CliUsageError, describeError, lastResortHandler, oneLine, runCli } from './cli-errors.ts';
 import { readCliConfig } from './config.ts';
 
 function capture(debug: boolean) {
@@ -48,6 +48,18 @@ describe('runCli', () => {
     await runCli(async () => { throw new Error('boom'); }, debug.io);
     expect(debug.lines).toHaveLength(2);
     expect(debug.lines[1]).toMatch(/^Error: boom\n\s+at /);
+  });
+});
+
+describe('lastResortHandler', () => {
+  it('prints an escaped error as one line and exits 1', () => {
+    const { lines, io } = capture(false);
+    const exits: number[] = [];
+    lastResortHandler(io, (code) => exits.push(code))(new Error(`abort\n${'x'.repeat(40_000)}`));
+    expect(exits).toEqual([1]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.length).toBeLessThan(500);
+    expect(lines[0]).toMatch(/^error: abort x+…$/);
   });
 });
 

@@ -68,3 +68,17 @@ export async function runCli(command: () => Promise<number>, io: CliIo): Promise
     return error instanceof CliUsageError ? 2 : 1;
   }
 }
+
+/**
+ * The handler for errors that escape every await (a promise nobody awaited rejects): one line and
+ * exit 1. main.ts registers it for uncaughtException and unhandledRejection before TF.js loads, so
+ * it runs before, and instead of, tfjs-backend-wasm's own handler, which rethrows the error and
+ * makes Node print a line of minified glue code tens of kilobytes long.
+ */
+export function lastResortHandler(io: CliIo, exit: (code: number) => void): (error: unknown) => void {
+  return (error) => {
+    io.stderr(`error: ${describeError(error)}`);
+    if (io.debug && error instanceof Error && error.stack) io.stderr(error.stack);
+    exit(1);
+  };
+}
