@@ -126,6 +126,25 @@ describe('trainProxy failures and bookkeeping', () => {
     expect(c.metrics.trainLoss).not.toBe(a.metrics.trainLoss);
   });
 
+  it('is reproducible with dropout too: its masks come from the seed', async () => {
+    const ds = randomDataset(Rng.fromSeed(7), [8, 8, 1], 4, 128, 32);
+    const withDropout = Architecture.parse({
+      format: 'nasfleet.arch/v1', output: 'out', nodes: [
+        { id: 'in', op: 'input', inputs: [], config: { shape: [8, 8, 1] } },
+        { id: 'f', op: 'flatten', inputs: ['in'], config: {} },
+        { id: 'h', op: 'dense', inputs: ['f'], config: { units: 32, activation: 'relu', useBias: true } },
+        { id: 'd', op: 'dropout', inputs: ['h'], config: { rate: 0.5 } },
+        { id: 'out', op: 'dense', inputs: ['d'], config: { units: 4, activation: 'linear', useBias: true } },
+      ],
+    });
+    const run = (seed: number) => trainProxy(withDropout, ds, { batchSize: 16, seed, learningRate: 0.05 });
+    const [a, b, c] = [await run(1), await run(1), await run(2)];
+    expect(a.outcome.status).toBe('ok');
+    expect(b.metrics.trainLoss).toBe(a.metrics.trainLoss);
+    expect(b.metrics.testAccuracy).toBe(a.metrics.testAccuracy);
+    expect(c.metrics.trainLoss).not.toBe(a.metrics.trainLoss);
+  });
+
   it('the cosine schedule starts at lr0, halves at mid-run and decays towards 0', () => {
     expect(cosineLr(0.01, 0, 100)).toBeCloseTo(0.01, 12);
     expect(cosineLr(0.01, 50, 100)).toBeCloseTo(0.005, 12);

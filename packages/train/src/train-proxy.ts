@@ -134,6 +134,11 @@ export async function trainLayersModel(
   const vars = model.trainableWeights.map((lw) => ({ v: lw.read() as tf.Variable, decay: isDecayedWeight(lw.originalName) }));
   // Inside tidy: tf.variable keeps its initial tensor alive otherwise.
   const velocity = vars.map(({ v }) => tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
+  // TF.js draws dropout masks from an unseeded generator, so a network with dropout would train
+  // differently each time: the search could not be replayed and a retrained network (the report's
+  // test accuracy, the export) would not be the one the search scored. A fresh seed from `rng`
+  // before each step keeps masks different across steps and the same across runs of one seed.
+  const dropouts = model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as { seed?: number }[];
   const batchBuf = new Float32Array(cfg.batchSize * h * w * c);
   let trainSeconds = 0;
   try {
@@ -146,6 +151,7 @@ export async function trainLayersModel(
           return done(fail('training-timeout', `training ran past its time budget of ${Math.round(cfg.timeBudgetMs)} ms after ${metrics.steps} of ${totalSteps} steps`));
         }
         const t0 = performance.now();
+        for (const d of dropouts) d.seed = rng.seed();
         const idx = order.slice(s * cfg.batchSize, (s + 1) * cfg.batchSize);
         const buf = batchBuf.subarray(0, idx.length * h * w * c);
         writeBatch(dataset.train, idx, buf, writer, rng);
