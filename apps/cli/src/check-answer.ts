@@ -1,6 +1,6 @@
 import { checkArchitecture } from '@nasfleet/arch';
 import { CodeEvaluatorConfig } from '@nasfleet/pipeline';
-import { architectureFromAnswer } from '@nasfleet/sandbox';
+import { architectureFromAnswer, defaultSandboxPool } from '@nasfleet/sandbox';
 import type { FailureClass } from '@nasfleet/search';
 
 /** The verdict on one answer: a line of `npm run check --json` without its file name. */
@@ -31,4 +31,12 @@ export async function checkAnswer(answer: string, task: CheckTask): Promise<Answ
   const checked = checkArchitecture(parsed.architecture, { ...task, ...caps });
   if (!checked.ok) return { status: 'rejected', class: checked.failure.class, message: checked.failure.message, ms: ms() };
   return { status: 'ok', params: checked.report.params, flops: checked.report.flops, ms: ms() };
+}
+
+/**
+ * Starts the sandbox's worker threads and waits until they are ready, so that the first answer's
+ * `ms` measures its check, not the workers' start (about a second on a loaded machine).
+ */
+export async function warmSandbox(): Promise<void> {
+  await defaultSandboxPool().warm();
 }

@@ -55,7 +55,8 @@ export async function runCheckCommand(argv: string[], io: CommandIo, sources: Ch
     return 0;
   }
   // Loaded after the command line is known to be good: it brings the pipeline and TF.js (~1.5 s).
-  const { checkAnswer } = await import('./check-answer.ts');
+  const { checkAnswer, warmSandbox } = await import('./check-answer.ts');
+  await warmSandbox();
   const task = { inputShape: options.inputShape, numClasses: options.classes };
   const lines: CheckLine[] = [];
   for (const file of options.files) {
