@@ -6,6 +6,12 @@ const PAGE = 64 << 10;
 const HEADROOM_BYTES = 32 << 20;
 
 /**
+ * Wasm memory past which a worker is dropped after its job rather than reused: the memory never
+ * shrinks, and a valid network needs well under this (the module starts at 16 MiB).
+ */
+export const RETIRE_WASM_BYTES = 32 << 20;
+
+/**
  * The wasm memory caps for a runtime heap limit of `memoryBytes`: past `softBytes` the interrupt
  * handler stops the run, and the wasm memory itself cannot grow past `hardBytes` (a malloc inside
  * a built-in fails there, whatever QuickJS's own accounting says).

@@ -1,7 +1,7 @@
 import type { Failure } from '@nasfleet/search';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
 import { SandboxUnavailableError } from './errors.ts';
-import { discardQuickJSModule, quickJSModule, wasmMemoryCaps } from './quickjs-module.ts';
+import { discardQuickJSModule, quickJSModule, RETIRE_WASM_BYTES, wasmMemoryCaps } from './quickjs-module.ts';
 import type { ParsedSandboxOptions } from './sandbox-options.ts';
 import { VM_PRELUDE } from './vm-source.ts';
 import { readVmReport, type ReportResult } from './vm-report.ts';
@@ -136,7 +136,7 @@ export async function runInQuickJS(code: string, opts: ParsedSandboxOptions): Pr
     }
   }
   const heapBytes = memory.buffer.byteLength;
-  const bomb = stop === 'memory' || (!result.ok && result.failure.class === 'memory') || heapBytes > caps.softBytes;
+  const bomb = stop === 'memory' || (!result.ok && result.failure.class === 'memory') || heapBytes > RETIRE_WASM_BYTES;
   // Wasm memory never shrinks: after a bomb only a new module (in a worker: a new worker) frees it.
   if (bomb && !engineBroken) discardQuickJSModule();
   return { result, retire: engineBroken ? 'engine' : bomb ? 'memory' : null, heapBytes };
