@@ -62,10 +62,12 @@ export const SEARCH_OPTIONS = {
   signal: { type: 'string', value: 'NAME', help: ['val200 (default) | val12: the validation accuracy the search sees'] },
   evaluations: { type: 'string', value: 'N', help: ['candidates to evaluate (default 500 on nb201, 12 in the code space)'] },
   'train-subset': { type: 'string', value: 'N', help: ['code space: training images of the proxy (default 2048)'] },
-  'test-subset': { type: 'string', value: 'N', help: ['code space: test images it is scored on (default 1000)'] },
+  'test-subset': { type: 'string', value: 'N', help: ['code space: test images the returned network is scored on (default 1000)'] },
   epochs: { type: 'string', value: 'N', help: ['code space: proxy epochs (default 1)'] },
   'learning-rate': { type: 'string', value: 'X', help: ['code space: initial SGD learning rate, cosine-decayed (default 0.01)'] },
-  'fashion-mnist-dir': { type: 'string', value: 'DIR', help: [`code space: the four Fashion-MNIST IDX files (default ${FASHION_MNIST_DEBIAN_DIR},`, 'where `apt-get install dataset-fashion-mnist` puts them)'] },
+  'fashion-mnist-dir': {
+    type: 'string', value: 'DIR', help: ['code space: the folder of the four Fashion-MNIST IDX files', `(default ${FASHION_MNIST_DEBIAN_DIR}, where`, '`apt-get install dataset-fashion-mnist` puts them)'],
+  },
   export: {
     type: 'string', value: 'DIR', help: ['code space: retrain the best network and save it as a TF.js model', '(model.json + weights.bin) with its code; checked before the search starts'],
   },
