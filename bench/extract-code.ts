@@ -12,7 +12,8 @@ const ANSWERS: Record<string, (n: number) => string> = {
   'blank lines in the code': (n) => `\`\`\`javascript\n${FN}\n${'\n'.repeat(n)}\`\`\``,
   '"):a<" runs in the code': (n) => `\`\`\`javascript\n${FN}\n//${'):a<'.repeat(n / 4)}\n\`\`\``,
   'blank lines around prose': (n) => `I cannot help.${' \n'.repeat(n / 2)}Sorry.`,
-  '"function" then spaces': (n) => `\`\`\`js\n${FN}\n//function${' '.repeat(n)}x\n\`\`\``,
+  '"function" then spaces': (n) => `\`\`\`js\nfunction${' '.repeat(n)}x\n\`\`\``,
+  'an exports line of spaces': (n) => `\`\`\`js\n${FN}\nexports =${' '.repeat(n)}!\n\`\`\``,
   'many fences': (n) => '```js\nx\n```\n'.repeat(n / 14),
 };
 

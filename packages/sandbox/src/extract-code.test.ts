@@ -108,14 +108,14 @@ describe('extractCode', () => {
     ['blank lines in the code (TypeScript hints)', `\`\`\`javascript\n${FN}\n${'\n'.repeat(MB)}\`\`\``, 'javascript'],
     ['"):a<" runs in the code (TypeScript hints)', `\`\`\`javascript\n${FN}\n//${'):a<'.repeat(MB / 4)}\n\`\`\``, 'javascript'],
     ['blank lines around prose (Python detection)', `I cannot help.${' \n'.repeat(MB / 2)}Sorry.`, null],
-    ['"function" followed by spaces (buildModel detection)', `\`\`\`js\n${FN}\n//function${' '.repeat(MB)}x\n\`\`\``, 'javascript'],
+    ['"function" followed by spaces (buildModel detection)', `\`\`\`js\nfunction${' '.repeat(MB)}x\n\`\`\``, 'javascript'],
     ['an exports line of spaces', `\`\`\`js\n${FN}\nexports =${' '.repeat(MB)}!\n\`\`\``, 'javascript'],
   ])('extracts a 1 MB adversarial answer in linear time: %s', (_name, answer, language) => {
     const x = extractCode(answer);
     if (language === null) {
       expect(!x.ok && x.failure.class).toBe('extraction');
     } else {
-      expect(code(x).startsWith(FN)).toBe(true);
+      expect(code(x).startsWith('function')).toBe(true);
       expect(x.ok && x.language).toBe(language);
     }
   }, { timeout: 60_000 });

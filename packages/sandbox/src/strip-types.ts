@@ -15,7 +15,7 @@ export function stripTypeScript(code: string): StripResult {
     const e = err as { message?: unknown; loc?: { line?: unknown; column?: unknown } };
     const line = typeof e.loc?.line === 'number' ? e.loc.line : null;
     const column = typeof e.loc?.column === 'number' ? e.loc.column + 1 : null;
-    const message = typeof e.message === 'string' ? e.message.replace(/\s*\(\d+:\d+\)$/, '') : String(err);
+    const message = typeof e.message === 'string' ? e.message.replace(/\(\d+:\d+\)$/, '').trimEnd() : String(err);
     return { ok: false, message, line, column };
   }
 }
