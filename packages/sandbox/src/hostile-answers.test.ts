@@ -4,7 +4,8 @@ import { createSandboxPool, type SandboxPool } from './sandbox-pool.ts';
 import { HOSTILE_ANSWERS } from './fixtures/hostile/hostile-answers.ts';
 import { RESIDUAL } from './fixtures/valid-models.ts';
 
-const task = { inputShape: [16, 16, 3] as [number, number, number], numClasses: 10 };
+// A wide wall clock by default, so that a loaded machine cannot turn a valid answer into 'timeout'.
+const task = { inputShape: [16, 16, 3] as [number, number, number], numClasses: 10, timeoutMs: 60_000 };
 const valid = `\`\`\`js\n${RESIDUAL}\n\`\`\``;
 let pool: SandboxPool;
 
@@ -20,7 +21,7 @@ function failureClass(r: AnswerResult): string {
   return r.failure.class;
 }
 
-/** The pool still answers a valid model correctly after `hostile`. */
+/** The pool still answers a valid model correctly. */
 async function expectPoolAlive(): Promise<void> {
   const r = await architectureFromAnswer(valid, task, pool);
   expect(r.ok && r.architecture.nodes.some((n) => n.op === 'add')).toBe(true);
