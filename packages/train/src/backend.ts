@@ -5,7 +5,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { registerAvgPoolSameGradient } from './avg-pool-gradient.ts';
 import { registerBatchNormGradient } from './batch-norm-gradient.ts';
-import { registerReluGradient } from './relu-gradient.ts';
 import { registerWasmTrainingKernels, restoreWasmKernels, type WasmKernelOptions } from './wasm-kernels/index.ts';
 
 /** The training backends, best first. */
@@ -28,8 +27,6 @@ export const BackendOptions = z.object({
     matMul: z.boolean().optional(),
     identity: z.boolean().optional(),
     leadingReduce: z.boolean().optional(),
-    reluGrad: z.boolean().optional(),
-    sgdMomentum: z.boolean().optional(),
   }).strict().default({}),
 });
 export type BackendOptions = z.input<typeof BackendOptions>;
@@ -154,9 +151,8 @@ export async function recoverWasmBackend(): Promise<void> {
  * Activates the best usable tfjs backend: tfjs-node-gpu → tfjs-node → wasm → cpu, starting at
  * `prefer` when given. Native bindings are dynamic imports (they are optional dependencies,
  * absent where their install could not download libtensorflow). On wasm it installs this
- * package's training kernels; on every backend the corrected AvgPool gradient, the leaner
- * BatchNorm gradient and the Relu gradient that uses a fused kernel where there is one. Keeps
- * tfjs's "install our node backend" banner from printing. Never throws while a fallback
+ * package's training kernels; on every backend the corrected AvgPool gradient and the leaner
+ * BatchNorm gradient. Keeps tfjs's "install our node backend" banner from printing. Never throws while a fallback
  * remains; the cpu backend always works.
  */
 export async function selectBackend(options: BackendOptions = {}, importer: ModuleImporter = defaultImporter): Promise<BackendSelection> {
@@ -164,7 +160,7 @@ export async function selectBackend(options: BackendOptions = {}, importer: Modu
   const start = opts.prefer ? ORDER.indexOf(opts.prefer) : 0;
   const skipped: BackendSelection['skipped'] = ORDER.slice(0, start).map((kind) => ({ kind, reason: `prefer=${opts.prefer} starts below it` }));
   silenceCpuBackendBanner();
-  const gradients = [...registerAvgPoolSameGradient(), ...registerBatchNormGradient(), ...registerReluGradient()];
+  const gradients = [...registerAvgPoolSameGradient(), ...registerBatchNormGradient()];
   for (const kind of ORDER.slice(start)) {
     try {
       if (kind === 'tensorflow-gpu' || kind === 'tensorflow') {

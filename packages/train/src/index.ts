@@ -1,7 +1,5 @@
 export * from './avg-pool-gradient.ts';
 export * from './batch-norm-gradient.ts';
-export * from './relu-gradient.ts';
-export * from './sgd-momentum.ts';
 export * from './backend.ts';
 export * from './batch-writer.ts';
 export * from './build-model.ts';

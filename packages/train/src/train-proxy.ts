@@ -5,7 +5,6 @@ import { writeBatch, type BatchWriterOptions } from './batch-writer.ts';
 import { backendHealthy, recoverWasmBackend } from './backend.ts';
 import { buildModel, countTrainableParams, isDecayedWeight, ModelBuildError } from './build-model.ts';
 import { channelStats, type ImageDataset, type ImageSplit } from './dataset.ts';
-import { sgdMomentumStep } from './sgd-momentum.ts';
 import { cosineLr, TrainConfig, type TrainConfigInput } from './train-config.ts';
 
 /**
@@ -164,13 +163,14 @@ export async function trainLayersModel(
             const logits = model.apply(xs, { training: true }) as tf.Tensor;
             return tf.losses.softmaxCrossEntropy(ys, logits) as tf.Scalar;
           }, vars.map(({ v }) => v));
+          const lrT = tf.scalar(lr);
           vars.forEach(({ v, decay }, i) => {
-            const g = grads[v.name];
+            let g = grads[v.name];
             if (!g) return; // a weight the loss does not reach (e.g. behind a zero branch)
+            if (decay && cfg.weightDecay > 0) g = tf.add(g, tf.mul(v, cfg.weightDecay));
             const vel = velocity[i] as tf.Variable;
-            const [nextV, nextVel] = sgdMomentumStep(v, g, vel, { learningRate: lr, momentum: cfg.momentum, weightDecay: decay ? cfg.weightDecay : 0 });
-            vel.assign(nextVel);
-            v.assign(nextV);
+            vel.assign(tf.add(tf.mul(vel, cfg.momentum), g));
+            v.assign(tf.sub(v, tf.mul(vel, lrT)));
           });
           return value.dataSync()[0] as number;
         });

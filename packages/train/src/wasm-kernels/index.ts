@@ -6,5 +6,3 @@ export * from './max-pool-grad.ts';
 export * from './register-wasm-kernels.ts';
 export * from './identity-view.ts';
 export * from './leading-axes-reduce.ts';
-export * from './relu-grad.ts';
-export * from './sgd-momentum-kernel.ts';

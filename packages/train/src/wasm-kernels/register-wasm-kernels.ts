@@ -5,16 +5,13 @@ import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-bac
 import { identityView } from './identity-view.ts';
 import { leadingAxesReduce } from './leading-axes-reduce.ts';
 import { wasmMaxPoolGrad } from './max-pool-grad.ts';
-import { RELU_GRAD_KERNEL, wasmReluGrad } from './relu-grad.ts';
-import { SGD_MOMENTUM_KERNEL, wasmSgdMomentum } from './sgd-momentum-kernel.ts';
 import { explicitTransposeMatMul } from './transposed-matmul.ts';
 
 /**
  * Makes the wasm backend able to train convolutional networks, and right while doing it:
  * registers composed Conv2DBackpropFilter / Conv2DBackpropInput and both depthwise
- * backprops, a correct MaxPoolGrad and a broadcasting Tile; then makes it cheaper: an Identity
- * that does not copy, one-pass Sum / Mean over the leading axes, fused ReLU-gradient and
- * SGD-momentum kernels. Kernels nested inside a kernel are not taped, so composing them from
+ * backprops, a correct MaxPoolGrad and a broadcasting Tile; then makes it cheaper: Identity
+ * and same-dtype Cast without a copy, Sum / Mean over the leading axes without a transpose. Kernels nested inside a kernel are not taped, so composing them from
  * other ops leaves gradients intact.
  */
 
@@ -28,14 +25,10 @@ export interface WasmKernelOptions {
   tile?: boolean;
   /** Transpose matmul operands explicitly (wasm's transposed BatchMatMul is off its fast path). */
   matMul?: boolean;
-  /** Identity shares its input's buffer instead of copying it. */
+  /** Identity and same-dtype Cast share their input's buffer instead of copying it. */
   identity?: boolean;
-  /** Sum / Mean over the leading (batch, height, width) axes in one pass, without a transpose. */
+  /** Sum / Mean over the leading (batch, height, width) axes as one matmul, without a transpose. */
   leadingReduce?: boolean;
-  /** The fused ReLU-gradient kernel (used by the Relu gradient that `selectBackend` installs). */
-  reluGrad?: boolean;
-  /** The fused SGD-momentum kernel (used by `sgdMomentumStep`). */
-  sgdMomentum?: boolean;
 }
 
 const BACKEND = 'wasm';
@@ -60,7 +53,7 @@ function remember(kernelName: string): tf.KernelConfig | undefined {
 /** Names of the kernels `registerWasmTrainingKernels` may replace or add. */
 const MANAGED = [
   'Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Conv2DBackpropInput', 'MaxPoolGrad',
-  'Tile', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Sum', 'Mean', RELU_GRAD_KERNEL, SGD_MOMENTUM_KERNEL,
+  'Tile', 'BatchMatMul', '_FusedMatMul', 'Identity', 'Cast', 'Sum', 'Mean',
 ];
 
 /** Replaces wasm's own `name` with `wrap(original)` when `enabled`, else puts the original back. */
@@ -69,16 +62,6 @@ function wrapOriginal(name: string, enabled: boolean, wrap: (original: tf.Kernel
   if (!original) return;
   replaceKernel(name, enabled ? wrap(original.kernelFunc) : original.kernelFunc);
   if (enabled) installed.push(name);
-}
-
-/** Adds a kernel wasm does not have when `enabled`, else removes it (callers then take the op chain). */
-function addOwn(name: string, enabled: boolean, kernelFunc: tf.KernelFunc, installed: string[]): void {
-  if (enabled) {
-    replaceKernel(name, kernelFunc);
-    installed.push(name);
-  } else if (tf.getKernel(name, BACKEND) !== undefined) {
-    tf.unregisterKernel(name, BACKEND);
-  }
 }
 
 /**
@@ -140,9 +123,8 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): st
   wrapOriginal('Tile', options.tile ?? true, broadcastTile, installed);
   for (const name of ['BatchMatMul', '_FusedMatMul']) wrapOriginal(name, options.matMul ?? true, explicitTransposeMatMul, installed);
   wrapOriginal('Identity', options.identity ?? true, identityView, installed);
+  wrapOriginal('Cast', options.identity ?? true, identityView, installed);
   wrapOriginal('Sum', options.leadingReduce ?? true, (k) => leadingAxesReduce(k, false), installed);
   wrapOriginal('Mean', options.leadingReduce ?? true, (k) => leadingAxesReduce(k, true), installed);
-  addOwn(RELU_GRAD_KERNEL, options.reluGrad ?? true, wasmReluGrad, installed);
-  addOwn(SGD_MOMENTUM_KERNEL, options.sgdMomentum ?? true, wasmSgdMomentum, installed);
   return installed;
 }
