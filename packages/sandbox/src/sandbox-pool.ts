@@ -74,7 +74,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
   const url = parsed.data.workerUrl ?? new URL('./sandbox-worker-entry.js', import.meta.url);
   const slots: Slot[] = [];
   const queue: Job[] = [];
-  const exits: Promise<number>[] = [];
+  const exiting = new Set<Promise<unknown>>();
   const stats: SandboxPoolStats = { live: 0, started: 0, maxHeapBytes: 0, retired: { timeout: 0, memory: 0, engine: 0, crash: 0 } };
   const readyWaiters: (() => void)[] = [];
   let nextId = 1;
@@ -101,7 +101,9 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     if (slot.timer) clearTimeout(slot.timer);
     const i = slots.indexOf(slot);
     if (i >= 0) slots.splice(i, 1);
-    exits.push(slot.worker.terminate());
+    const exit = slot.worker.terminate().catch(() => undefined);
+    exiting.add(exit);
+    void exit.then(() => exiting.delete(exit));
   }
 
   /** Drops a worker after a job and starts its replacement, so the pool stays warm. */
@@ -223,7 +225,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
         remove(slot);
       }
       for (const wake of readyWaiters.splice(0)) wake();
-      await Promise.all(exits);
+      await Promise.all([...exiting]);
     },
   };
 }
