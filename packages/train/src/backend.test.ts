@@ -56,4 +56,8 @@ describe('selectBackend', () => {
   it('rejects an unknown backend name', async () => {
     await expect(selectBackend({ prefer: 'webgpu' as never })).rejects.toThrow();
   });
+
+  it('rejects an unknown wasm kernel switch, naming it', async () => {
+    await expect(selectBackend({ wasmKernels: { fusedRelu: false } as never })).rejects.toThrow(/fusedRelu/);
+  });
 });

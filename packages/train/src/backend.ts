@@ -152,8 +152,8 @@ export async function recoverWasmBackend(): Promise<void> {
  * `prefer` when given. Native bindings are dynamic imports (they are optional dependencies,
  * absent where their install could not download libtensorflow). On wasm it installs this
  * package's training kernels; on every backend the corrected AvgPool gradient and the leaner
- * BatchNorm gradient. Keeps tfjs's "install our node backend" banner from printing. Never throws while a fallback
- * remains; the cpu backend always works.
+ * BatchNorm gradient. Keeps tfjs's "install our node backend" banner from printing. Never
+ * throws while a fallback remains; the cpu backend always works.
  */
 export async function selectBackend(options: BackendOptions = {}, importer: ModuleImporter = defaultImporter): Promise<BackendSelection> {
   const opts = BackendOptions.parse(options);

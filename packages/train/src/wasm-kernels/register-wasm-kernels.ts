@@ -27,7 +27,7 @@ export interface WasmKernelOptions {
   matMul?: boolean;
   /** Identity and same-dtype Cast share their input's buffer instead of copying it. */
   identity?: boolean;
-  /** Sum / Mean over the leading (batch, height, width) axes as one matmul, without a transpose. */
+  /** Sum / Mean over the leading (batch, height, width) axes in one pass, without a transpose. */
   leadingReduce?: boolean;
 }
 
