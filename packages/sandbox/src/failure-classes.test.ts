@@ -102,6 +102,9 @@ describe('runSandboxed: failure classes', () => {
     expect((await failure(wrap("const s = 'x'.repeat(1 << 28);\nreturn s;"))).class).toBe('memory');
     expect((await failure(wrap('const a = new Array(1e8).fill(1.5);\nreturn a;'))).class).toBe('memory');
     expect((await failure(wrap('return new ArrayBuffer(1 << 30);'))).class).toBe('memory');
+    // Plain doubling: QuickJS refuses the string past its length cap before the heap fills up.
+    const doubling = await failure(wrap("let s = 'x';\nfor (;;) s = s + s;"));
+    expect(doubling).toEqual({ class: 'memory', message: expect.stringContaining("over the sandbox's length cap") });
   });
 
   it('stack overflow is a runtime failure that says so', async () => {

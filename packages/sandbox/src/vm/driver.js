@@ -55,6 +55,8 @@
     const line = pos === null ? null : +pos[1];
     const column = pos === null ? null : +pos[2];
     if (name === 'InternalError' && message === 'out of memory') return report('memory', 'ran out of sandbox memory ' + where, null, line, column);
+    // QuickJS's cap on one string's length: a string that doubles until it hits it is a memory bomb.
+    if (name === 'InternalError' && message === 'string too long') return report('memory', 'built a string over the sandbox\'s length cap (memory bomb?) ' + where, null, line, column);
     if (name === 'InternalError' && message === 'stack overflow') return report('stack', 'stack overflow (unbounded recursion?) ' + where, null, line, column);
     let text = name + ': ' + message;
     if (P.RegExpExec(HOST_NAMES, message) !== null) text += ' (the sandbox has no host access: no require, process, fetch, timers or console; use only the tf argument)';
