@@ -118,5 +118,5 @@ describe('extractCode', () => {
       expect(code(x).startsWith('function')).toBe(true);
       expect(x.ok && x.language).toBe(language);
     }
-  }, { timeout: 60_000 });
+  }, 60_000);
 });

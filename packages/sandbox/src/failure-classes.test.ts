@@ -149,14 +149,14 @@ describe('runSandboxed: failure classes', () => {
     expect(f.message).toContain(`more than ${MAX_NODES - 1} layers (the cap is ${MAX_NODES} nodes`);
     const inputs = await failure(wrap('for (let i = 0; i < 1e7; i++) tf.input({ shape: inputShape });'), patient);
     expect(inputs.class).toBe('over-budget');
-  }, { timeout: 120_000 });
+  }, 120_000);
 
   it('the stand-in takes exactly as many layers as the architecture format (MAX_NODES of @nasfleet/arch)', async () => {
     const chain = (layers: number): string => wrap(`${head}  for (let i = 0; i < ${layers - 2}; i++) m.add(tf.layers.dense({ units: 4 }));\n  m.add(tf.layers.dense({ units: numClasses }));\n  return m;`);
     const full = await runSandboxed(chain(MAX_NODES - 1), { ...task, ...patient });
     expect(full.ok && full.architecture.nodes.length).toBe(MAX_NODES);
     expect((await failure(chain(MAX_NODES), patient)).class).toBe('over-budget');
-  }, { timeout: 120_000 });
+  }, 120_000);
 
   it.each([
     ['an async buildModel', `async ${wrap(`${head}  m.add(tf.layers.dense({ units: numClasses }));\n  return m;`)}`],
