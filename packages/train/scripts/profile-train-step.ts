@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@nasfleet/search';
-import { selectBackend, smallResNet, trainProxy, twoConvNet } from '../src/index.ts';
+import { restoreReduceGradients, selectBackend, smallResNet, trainProxy, twoConvNet } from '../src/index.ts';
 import type { ImageDataset } from '../src/index.ts';
 
 const { values } = parseArgs({
@@ -24,9 +24,10 @@ const steps = Number(values.steps);
 const batch = Number(values.batch);
 if (!(steps >= 1) || !(batch >= 1)) throw new Error('--steps and --batch must be positive integers');
 
-// --baseline: without the Identity / Cast / Sum / Mean fast paths.
+// --baseline: without the Identity / Cast / Sum / Mean fast paths and the Sum / Mean gradients.
 const off = { identity: false, leadingReduce: false };
 const selection = await selectBackend({ prefer: 'wasm', wasmKernels: values.baseline ? off : {} });
+if (values.baseline) restoreReduceGradients();
 console.log(`kernels: ${selection.kernels.join(', ')}`);
 
 const cpuMs = (): number => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { registerAvgPoolSameGradient } from './avg-pool-gradient.ts';
 import { registerBatchNormGradient } from './batch-norm-gradient.ts';
+import { registerReduceGradients } from './reduce-gradients.ts';
 import { registerWasmTrainingKernels, restoreWasmKernels, type WasmKernelOptions } from './wasm-kernels/index.ts';
 
 /** The training backends, best first. */
@@ -151,8 +152,8 @@ export async function recoverWasmBackend(): Promise<void> {
  * Activates the best usable tfjs backend: tfjs-node-gpu → tfjs-node → wasm → cpu, starting at
  * `prefer` when given. Native bindings are dynamic imports (they are optional dependencies,
  * absent where their install could not download libtensorflow). On wasm it installs this
- * package's training kernels; on every backend the corrected AvgPool gradient and the leaner
- * BatchNorm gradient. Keeps tfjs's "install our node backend" banner from printing. Never
+ * package's training kernels; on every backend the corrected AvgPool gradient, the leaner
+ * BatchNorm gradient and Sum / Mean gradients without a JS-side `ones`. Keeps tfjs's "install our node backend" banner from printing. Never
  * throws while a fallback remains; the cpu backend always works.
  */
 export async function selectBackend(options: BackendOptions = {}, importer: ModuleImporter = defaultImporter): Promise<BackendSelection> {
@@ -160,7 +161,7 @@ export async function selectBackend(options: BackendOptions = {}, importer: Modu
   const start = opts.prefer ? ORDER.indexOf(opts.prefer) : 0;
   const skipped: BackendSelection['skipped'] = ORDER.slice(0, start).map((kind) => ({ kind, reason: `prefer=${opts.prefer} starts below it` }));
   silenceCpuBackendBanner();
-  const gradients = [...registerAvgPoolSameGradient(), ...registerBatchNormGradient()];
+  const gradients = [...registerAvgPoolSameGradient(), ...registerBatchNormGradient(), ...registerReduceGradients()];
   for (const kind of ORDER.slice(start)) {
     try {
       if (kind === 'tensorflow-gpu' || kind === 'tensorflow') {

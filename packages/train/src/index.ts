@@ -1,5 +1,6 @@
 export * from './avg-pool-gradient.ts';
 export * from './batch-norm-gradient.ts';
+export * from './reduce-gradients.ts';
 export * from './backend.ts';
 export * from './batch-writer.ts';
 export * from './build-model.ts';
