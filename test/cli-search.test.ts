@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { loadNb201Table } from '@nasfleet/nb201';
 
 const run = promisify(execFile);
+// tfjs's own flag for test runs: loading the exported model prints no "install our node backend" banner.
+tf.env().set('IS_TEST', true);
 
 /** model.json + weights.bin as the in-memory artifacts tf.io.fromMemory takes. */
 async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {

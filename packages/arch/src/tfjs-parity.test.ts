@@ -16,6 +16,8 @@ function build(a: Architecture, inputShape: number[], numClasses: number): tf.La
 }
 
 beforeAll(async () => {
+  // tfjs's own flag for test runs: no "install our node backend" banner on the cpu backend's first use.
+  tf.env().set('IS_TEST', true);
   await tf.setBackend('cpu');
 });
 
