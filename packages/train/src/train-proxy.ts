@@ -50,6 +50,11 @@ function fail(cls: Failure['class'], message: string): Outcome {
 /** Classifies an error thrown while training a candidate; undefined for errors that are ours. */
 export function classifyTrainingError(e: unknown): Failure | undefined {
   const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  if (isWasmTrap(e)) {
+    // XNNPACK logs "status 6" (out of memory) when it cannot allocate an operator, and the wasm backend
+    // goes on with a null operator: the trap that follows is the allocation failure showing up.
+    return { class: 'training-oom', message: `out of memory while training: the wasm module trapped (${msg}) after an allocation it could not make; use fewer parameters or smaller activations` };
+  }
   if (/out of memory|\bOOM\b|Array buffer allocation failed|Cannot allocate|allocation failed|memory access out of bounds|Aborted\((OOM)?\)/i.test(msg)) {
     return { class: 'training-oom', message: `out of memory while training: ${msg}` };
   }
@@ -57,6 +62,12 @@ export function classifyTrainingError(e: unknown): Failure | undefined {
     return { class: 'unsupported-layer', message: `the training backend cannot train this network: ${msg}` };
   }
   return undefined;
+}
+
+/** A trap inside the wasm module (null function, unreachable, ...): its state is no longer trustworthy. */
+export function isWasmTrap(e: unknown): boolean {
+  // WebAssembly.RuntimeError (not in this package's ES lib typings) is an Error named 'RuntimeError'.
+  return e instanceof Error && e.name === 'RuntimeError' && /null function|function signature mismatch|unreachable|out of bounds|divide by zero|integer overflow/.test(e.message);
 }
 
 /** Builds the architecture and trains it with `trainLayersModel`; a build failure is a 'shape' failure. */
@@ -199,8 +210,9 @@ export async function trainLayersModel(
       model.dispose();
       throw e;
     }
-    if (backend === 'wasm' && !backendHealthy()) {
-      // The wasm module aborted (XNNPACK out of memory): nothing of it can be disposed any more.
+    if (backend === 'wasm' && (isWasmTrap(e) || !backendHealthy())) {
+      // The wasm module aborted or trapped (XNNPACK out of memory): nothing of it can be trusted or
+      // disposed any more.
       // Restart it so that the next candidate is not blamed for this one.
       metrics.wallMs = now() - start;
       await recoverWasmBackend();
