@@ -7,7 +7,10 @@
  *   cores only multiplies the time every test waits for a core.
  * - wide timeouts: a test's own `{ timeout }` where it is slow; this default covers the rest. No test
  *   asserts on wall-clock time; limits that must trigger are deterministic (sizes, interpreter steps).
+ * - `vitest.setup.ts`: the event loop turns after every test, so vitest's own RPC replies are read in
+ *   time even in a file of long synchronous tests.
  */
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -18,5 +21,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
+    setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
   },
 });
