@@ -1,0 +1,2 @@
+export * from './ollama-double.ts';
+export * from './wire-format.ts';
