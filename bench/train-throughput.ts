@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import type { Architecture } from '@nasfleet/arch';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import { BackendKind, restoreReduceGradients, selectBackend, smallResNet, trainProxy, twoConvNet } from '@nasfleet/train';
 import type { BackendOptions, ImageDataset } from '@nasfleet/train';
 

@@ -1,7 +1,7 @@
 import { checkArchitecture } from '@nasfleet/arch';
 import { CodeEvaluatorConfig } from '@nasfleet/pipeline';
 import { architectureFromAnswer, defaultSandboxPool } from '@nasfleet/sandbox';
-import type { FailureClass } from '@nasfleet/search';
+import type { FailureClass } from '@nasfleet/contracts';
 
 /** The verdict on one answer: a line of `npm run check --json` without its file name. */
 export type AnswerVerdict =

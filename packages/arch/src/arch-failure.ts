@@ -1,4 +1,4 @@
-import type { Failure, FailureClass } from '@nasfleet/search';
+import type { Failure, FailureClass } from '@nasfleet/contracts';
 
 /** Messages are read by LLMs and stored in the feedback memory: keep them under the contract's 4,000 characters. */
 const MAX_MESSAGE = 4000;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Failure } from '@nasfleet/search';
+import { formatZodError, type Failure } from '@nasfleet/contracts';
 import { Architecture, MAX_NODES } from './arch-schema.ts';
 import { archFailure, fmtShape } from './arch-failure.ts';
 import { BYTES_PER_ELEMENT, countCost, type CostReport, type NodeCost } from './count-cost.ts';
@@ -42,11 +42,11 @@ function schemaFailure(error: z.ZodError, input: unknown): Failure {
     const n = (input as { nodes?: unknown[] }).nodes?.length ?? 0;
     return archFailure('over-budget', `the network has ${n} nodes, over the cap of ${MAX_NODES} (the input included); use fewer, wider layers`);
   }
-  const issues = error.issues.slice(0, 8).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  const issues = formatZodError(error, { max: 8 });
   const badOp = error.issues.some((i) => i.path.at(-1) === 'op');
   return archFailure(
     badOp ? 'unsupported-layer' : 'invalid-artifact',
-    `the architecture description is not valid: ${issues.join('; ')}` +
+    `the architecture description is not valid: ${issues}` +
       (badOp ? '; supported layers: conv2d, depthwiseConv2d, separableConv2d, batchNormalization, dense, dropout, maxPooling2d, averagePooling2d, globalAveragePooling2d, globalMaxPooling2d, flatten, activation, add, multiply, concatenate, zeroPadding2d' : ''),
   );
 }

@@ -1,4 +1,4 @@
-import type { Rng } from '@nasfleet/search';
+import type { Rng } from '@nasfleet/contracts';
 import { Architecture, type LayerNode } from './arch-schema.ts';
 import { archFailure } from './arch-failure.ts';
 import { architectureHash } from './canonical.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MutationIntent, Rng } from '@nasfleet/search';
+import { MutationIntent, Rng } from '@nasfleet/contracts';
 import { architectureHash } from './canonical.ts';
 import { checkArchitecture } from './check-architecture.ts';
 import { crossoverArchitectures } from './crossover-architectures.ts';

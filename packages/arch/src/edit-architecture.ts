@@ -1,4 +1,4 @@
-import type { Failure, MutationIntent, Rng } from '@nasfleet/search';
+import type { Failure, MutationIntent, Rng } from '@nasfleet/contracts';
 import { Architecture } from './arch-schema.ts';
 import { archFailure } from './arch-failure.ts';
 import { architectureHash } from './canonical.ts';

@@ -1,4 +1,4 @@
-import type { Rng } from '@nasfleet/search';
+import type { Rng } from '@nasfleet/contracts';
 import type { ActivationName, LayerNode } from './arch-schema.ts';
 import type { EditableGraph } from './edit-graph.ts';
 import { isAncestor } from './graph-utils.ts';

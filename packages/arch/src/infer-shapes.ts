@@ -1,4 +1,4 @@
-import type { Failure } from '@nasfleet/search';
+import type { Failure } from '@nasfleet/contracts';
 import type { Architecture, LayerNode } from './arch-schema.ts';
 import { ArchCheckError, fmtShape } from './arch-failure.ts';
 

@@ -1,4 +1,4 @@
-import type { Rng } from '@nasfleet/search';
+import type { Rng } from '@nasfleet/contracts';
 import type { Architecture } from './arch-schema.ts';
 import { checkArchitecture } from './check-architecture.ts';
 import type { EditContext } from './edit-architecture.ts';

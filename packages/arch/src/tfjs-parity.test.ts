@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import type { Architecture } from './arch-schema.ts';
 import { checkArchitecture } from './check-architecture.ts';
 import { printCode } from './print-code.ts';

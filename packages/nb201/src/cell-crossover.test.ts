@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import { crossoverCells } from './cell-crossover.ts';
 import { hammingDistance, sameCell } from './cell-space.ts';
 import type { Cell } from './cell-space.ts';

@@ -1,4 +1,4 @@
-import type { Rng } from '@nasfleet/search';
+import type { Rng } from '@nasfleet/contracts';
 import { sameCell, withEdge } from './cell-space.ts';
 import type { Cell, OpCode } from './cell-space.ts';
 

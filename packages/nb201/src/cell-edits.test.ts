@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MutationIntent, Rng } from '@nasfleet/search';
+import { MutationIntent, Rng } from '@nasfleet/contracts';
 import { applyIntent, editStrength } from './cell-edits.ts';
 import type { EditResult } from './cell-edits.ts';
 import { hammingDistance, isConnected, OP, sampleCell } from './cell-space.ts';

@@ -1,4 +1,4 @@
-import type { MutationIntent, Rng } from '@nasfleet/search';
+import type { MutationIntent, Rng } from '@nasfleet/contracts';
 import { liveEdges } from './cell-descriptors.ts';
 import { edgeIndex, isConnected, OP, withEdge } from './cell-space.ts';
 import type { Cell, OpCode } from './cell-space.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import {
   CELL_COUNT, cellFromKey, cellKey, EDGES, edgeIndex, edgeLabel, extractCell, formatArchString, formatOpCode, hammingDistance,
   isConnected, neighbours, OP, opCodeOf, parseArchString, parseCell, parseOpCode, sampleCell, withEdge,

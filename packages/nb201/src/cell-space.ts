@@ -1,4 +1,4 @@
-import type { Rng } from '@nasfleet/search';
+import type { Rng } from '@nasfleet/contracts';
 import { CellParseError } from './errors.ts';
 
 /** The 5 NB201 operations, in op-code order (0=none 1=skip 2=conv1x1 3=conv3x3 4=avg_pool). */

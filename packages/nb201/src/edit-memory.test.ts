@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MemoryEntry } from '@nasfleet/search';
+import type { MemoryEntry } from '@nasfleet/contracts';
 import { formatSuggestion, parseSuggestion, readMemory, verdictOf } from './edit-memory.ts';
 
 const entry = (suggestion: string, fitness: number | null, baseline: number | null, intent?: string): MemoryEntry => ({

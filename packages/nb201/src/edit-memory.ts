@@ -1,4 +1,4 @@
-import type { MemoryEntry } from '@nasfleet/search';
+import type { MemoryEntry } from '@nasfleet/contracts';
 import { edgeIndex, edgeLabel, opCodeOf, opName } from './cell-space.ts';
 import type { OpCode } from './cell-space.ts';
 

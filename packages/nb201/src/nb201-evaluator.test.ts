@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Outcome } from '@nasfleet/search';
+import { Outcome } from '@nasfleet/contracts';
 import { describeBounds } from './cell-descriptors.ts';
 import { createNb201Evaluator } from './nb201-evaluator.ts';
 import { loadNb201Table } from './nb201-table.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Outcome } from '@nasfleet/search';
+import type { Outcome } from '@nasfleet/contracts';
 import { cellDescriptors, describeBounds } from './cell-descriptors.ts';
 import type { Nb201DescriptorSpec } from './cell-descriptors.ts';
 import { extractCell, formatArchString, isConnected } from './cell-space.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateRequest, MutationIntent, OperatorKind } from '@nasfleet/search';
-import type { CandidateRef, MemoryEntry, Outcome } from '@nasfleet/search';
+import { CandidateRequest, MutationIntent, OperatorKind } from '@nasfleet/contracts';
+import type { CandidateRef, MemoryEntry, Outcome } from '@nasfleet/contracts';
 import { extractCell, formatArchString, hammingDistance, parseArchString, sameCell, withEdge } from './cell-space.ts';
 import type { Cell } from './cell-space.ts';
 import { parseSuggestion } from './edit-memory.ts';

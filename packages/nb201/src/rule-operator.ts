@@ -1,5 +1,5 @@
-import { MutationIntent, Rng } from '@nasfleet/search';
-import type { CandidateRef, CandidateRequest, Feedback, Operator, OperatorOutput } from '@nasfleet/search';
+import { MutationIntent, Rng } from '@nasfleet/contracts';
+import type { CandidateRef, CandidateRequest, Feedback, Operator, OperatorOutput } from '@nasfleet/contracts';
 import { crossoverCells } from './cell-crossover.ts';
 import { applyIntent, weakestEdges } from './cell-edits.ts';
 import type { EditIntent, EditResult } from './cell-edits.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PromptChoice } from '@nasfleet/search';
+import type { PromptChoice } from '@nasfleet/contracts';
 import { loadNb201Table } from './nb201-table.ts';
 import type { Nb201Table } from './nb201-table.ts';
 import { NB201_INITIAL_CELL, runNb201Search } from './run-nb201-search.ts';

@@ -1,5 +1,6 @@
 import { archiveStats, createArchive, insert, runSync, SearchEngine } from '@nasfleet/search';
-import type { CandidateRequest, CandidateResult, Operator, PromptChoice, SearchConfigInput } from '@nasfleet/search';
+import type { CandidateRequest, CandidateResult, Operator, PromptChoice } from '@nasfleet/contracts';
+import type { SearchConfigInput } from '@nasfleet/search';
 import { formatArchString } from './cell-space.ts';
 import { createNb201Evaluator } from './nb201-evaluator.ts';
 import type { Nb201Signal } from './nb201-evaluator.ts';

@@ -1,6 +1,6 @@
 import { architectureHash, checkArchitecture, descriptorVector } from '@nasfleet/arch';
 import { architectureFromAnswer } from '@nasfleet/sandbox';
-import type { CandidateResult, Failure } from '@nasfleet/search';
+import type { CandidateResult, Failure } from '@nasfleet/contracts';
 import { trainProxy, TrainConfig } from '@nasfleet/train';
 import type { ImageDataset, TrainResult } from '@nasfleet/train';
 import type { Architecture } from '@nasfleet/arch';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkArchitecture, initialArchitecture, printCode } from '@nasfleet/arch';
 import { architectureFromAnswer } from '@nasfleet/sandbox';
-import type { CandidateRequest, MemoryEntry } from '@nasfleet/search';
+import type { CandidateRequest, MemoryEntry } from '@nasfleet/contracts';
 import { chooseIntent, createCodeRuleOperator } from './code-rule-operator.ts';
 
 const ctx = { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10, maxParams: 5e6 };

@@ -1,8 +1,8 @@
 import { applyIntent, crossoverArchitectures, printCode, randomArchitecture } from '@nasfleet/arch';
 import type { Architecture, EditContext, EditResult } from '@nasfleet/arch';
 import { architectureFromAnswer } from '@nasfleet/sandbox';
-import { MutationIntent, Rng } from '@nasfleet/search';
-import type { AsyncOperator, CandidateRef, CandidateRequest, Failure, Feedback, MemoryEntry, OperatorOutput } from '@nasfleet/search';
+import { MutationIntent, Rng } from '@nasfleet/contracts';
+import type { AsyncOperator, CandidateRef, CandidateRequest, Failure, Feedback, MemoryEntry, OperatorOutput } from '@nasfleet/contracts';
 
 /** The task and caps the code-space operator edits for. */
 export interface CodeOperatorContext extends EditContext {

@@ -1,5 +1,5 @@
 import { architectureFromAnswer } from '@nasfleet/sandbox';
-import type { Failure } from '@nasfleet/search';
+import type { Failure } from '@nasfleet/contracts';
 import { trainProxy, TrainConfig } from '@nasfleet/train';
 import type { ImageDataset, TrainConfigInput } from '@nasfleet/train';
 import type { Trainer } from './code-evaluator.ts';

@@ -1,6 +1,7 @@
 import { initialArchitecture, printCode } from '@nasfleet/arch';
 import { runAsync, SearchEngine } from '@nasfleet/search';
-import type { AsyncOperator, CandidateResult, Failure, PromptChoice, SearchConfigInput } from '@nasfleet/search';
+import type { AsyncOperator, CandidateResult, Failure, PromptChoice } from '@nasfleet/contracts';
+import type { SearchConfigInput } from '@nasfleet/search';
 import type { ImageDataset } from '@nasfleet/train';
 import { createCodeEvaluator } from './code-evaluator.ts';
 import type { CodeEvaluatorConfig, Trainer } from './code-evaluator.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Architecture } from '@nasfleet/arch';
-import type { Failure } from '@nasfleet/search';
+import type { Failure } from '@nasfleet/contracts';
 import { SandboxOptionsError } from './errors.ts';
 import { extractCode } from './extract-code.ts';
 import { runSandboxed } from './run-sandboxed.ts';

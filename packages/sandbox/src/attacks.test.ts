@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Failure } from '@nasfleet/search';
+import type { Failure } from '@nasfleet/contracts';
 import { runSandboxed, type SandboxResult } from './run-sandboxed.ts';
 import { RESIDUAL, SEQUENTIAL_CNN } from './fixtures/valid-models.ts';
 

@@ -1,4 +1,4 @@
-import type { Failure } from '@nasfleet/search';
+import type { Failure } from '@nasfleet/contracts';
 import { fencedBlocks, type Block } from './fenced-blocks.ts';
 import { stripTypeScript } from './strip-types.ts';
 

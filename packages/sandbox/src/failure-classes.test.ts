@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Failure } from '@nasfleet/search';
+import type { Failure } from '@nasfleet/contracts';
 import { MAX_NODES, checkArchitecture } from '@nasfleet/arch';
 import { runSandboxed } from './run-sandboxed.ts';
 import { SUPPORTED_LAYERS } from './code-contract.ts';

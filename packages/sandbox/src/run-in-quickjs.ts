@@ -1,4 +1,4 @@
-import type { Failure } from '@nasfleet/search';
+import type { Failure } from '@nasfleet/contracts';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
 import { SandboxUnavailableError } from './errors.ts';
 import { discardQuickJSModule, quickJSModule, RETIRE_WASM_BYTES, wasmMemoryCaps } from './quickjs-module.ts';

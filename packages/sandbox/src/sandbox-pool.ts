@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import type { Failure } from '@nasfleet/search';
+import type { Failure } from '@nasfleet/contracts';
 import { SandboxOptionsError, SandboxUnavailableError } from './errors.ts';
 import type { SandboxResult } from './run-in-quickjs.ts';
 import type { ParsedSandboxOptions } from './sandbox-options.ts';

@@ -1,4 +1,4 @@
-import type { Failure } from '@nasfleet/search';
+import type { Failure } from '@nasfleet/contracts';
 
 /** Default cap on an LLM's raw answer, UTF-8 bytes: prose plus a network definition fits in far less. */
 export const DEFAULT_MAX_ANSWER_BYTES = 256 << 10;

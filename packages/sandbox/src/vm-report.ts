@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Architecture } from '@nasfleet/arch';
-import type { Failure, FailureClass } from '@nasfleet/search';
+import type { Failure, FailureClass } from '@nasfleet/contracts';
 
 /** The one JSON document that crosses from the VM to the host. Untrusted: parsed, never believed. */
 export const VmReport = z.discriminatedUnion('ok', [

@@ -1,5 +1,4 @@
-export * from './rng.ts';
-export * from './contracts.ts';
+export * from '@nasfleet/contracts';
 export * from './archive/index.ts';
 export * from './engine/search-config.ts';
 export * from './engine/candidate-log.ts';

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import { restoreReduceGradients, selectBackend, smallResNet, trainProxy, twoConvNet } from '../src/index.ts';
 import type { ImageDataset } from '../src/index.ts';
 

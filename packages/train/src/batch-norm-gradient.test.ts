@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import { selectBackend } from './backend.ts';
 import { registerBatchNormGradient, restoreBatchNormGradient } from './batch-norm-gradient.ts';
 import { maxRelDiff, randomArray } from './test-helpers.ts';

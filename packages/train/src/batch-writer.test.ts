@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import { writeBatch } from './batch-writer.ts';
 import { channelStats } from './dataset.ts';
 

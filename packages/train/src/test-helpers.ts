@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import { loadFashionMnist } from '@nasfleet/datasets';
 import type { ImageDataset } from './dataset.ts';
 

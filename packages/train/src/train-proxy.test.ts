@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Architecture } from '@nasfleet/arch';
 import { takeFirst } from '@nasfleet/datasets';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { separableConcatNet, smallResNet, twoConvNet } from './arch-fixtures.ts';
 import { selectBackend } from './backend.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Architecture } from '@nasfleet/arch';
-import { Rng, type Failure, type Outcome } from '@nasfleet/search';
+import { Rng, type Failure, type Outcome } from '@nasfleet/contracts';
 import { writeBatch, type BatchWriterOptions } from './batch-writer.ts';
 import { backendHealthy, recoverWasmBackend } from './backend.ts';
 import { buildModel, countTrainableParams, isDecayedWeight, ModelBuildError } from './build-model.ts';

@@ -1,4 +1,4 @@
-import { Rng } from '../rng.ts';
+import { Rng } from '@nasfleet/contracts';
 
 /** How CVT centroids are made: `niches` k-means centres over `samples` uniform points in [0,1]^dims. */
 export interface CentroidSpec {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../rng.ts';
+import { Rng } from '@nasfleet/contracts';
 import { cvtCentroids } from './centroids.ts';
 import {
   archiveStats, createArchive, elites, insert, nearestElites, nicheOf, normalise, restoreArchive,

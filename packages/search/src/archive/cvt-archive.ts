@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '@nasfleet/contracts';
 import { cvtCentroids, nearestCentroid } from './centroids.ts';
 
 /** Shape of a CVT-MAP-Elites archive: niche count, descriptor bounds and the centroid seed. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CandidateResult, OperatorKind, PromptChoice } from '../contracts.ts';
-import type { CandidateRef, Outcome } from '../contracts.ts';
+import { CandidateResult, OperatorKind, PromptChoice } from '@nasfleet/contracts';
+import type { CandidateRef, Outcome } from '@nasfleet/contracts';
 
 /** Everything the search knows of one candidate: its provenance and, once told, its result. */
 export const CandidateRecord = z.object({

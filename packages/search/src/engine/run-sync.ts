@@ -1,4 +1,4 @@
-import type { CandidateRequest, CandidateResult } from '../contracts.ts';
+import type { CandidateRequest, CandidateResult } from '@nasfleet/contracts';
 import type { SearchEngine } from './search-engine.ts';
 
 export interface RunSyncOptions {

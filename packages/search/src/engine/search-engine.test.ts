@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CandidateRequest } from '../contracts.ts';
+import { CandidateRequest } from '@nasfleet/contracts';
 import { TOY_BOUNDS, TOY_CROSSOVER, TOY_INITIAL, TOY_PROMPTS, runToy, toyEvaluate, toyOperate } from '../testing/toy-space.ts';
 import { SearchEngine, SnapshotError, TellRejectedError } from './search-engine.ts';
 import type { StrategyName } from './search-config.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CandidateRequest, CandidateResult, PromptChoice } from '../contracts.ts';
-import { Rng } from '../rng.ts';
+import { CandidateRequest, CandidateResult, formatZodError, PromptChoice } from '@nasfleet/contracts';
+import { Rng } from '@nasfleet/contracts';
 import { createFeedbackMemory } from '../strategies/feedback-memory.ts';
 import { createLlmatic } from '../strategies/llmatic.ts';
 import { createRandomSearch } from '../strategies/random-search.ts';
@@ -91,7 +91,7 @@ export class SearchEngine {
       try {
         return f();
       } catch (error) {
-        const detail = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') : (error as Error).message;
+        const detail = error instanceof z.ZodError ? formatZodError(error) : (error as Error).message;
         throw new SnapshotError(`${name}: ${detail}`);
       }
     };
@@ -144,7 +144,7 @@ export class SearchEngine {
     results.forEach((raw, i) => {
       const r = CandidateResult.safeParse(raw);
       if (!r.success) {
-        problems.push(`result ${i}: ${r.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join(', ')}`);
+        problems.push(`result ${i}: ${formatZodError(r.error, { separator: ', ' })}`);
         return;
       }
       const needsDescriptors = this.strategy.name === 'llmatic' || this.strategy.name === 'hybrid';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CandidateRequest, CandidateResult } from '../contracts.ts';
+import type { CandidateRequest, CandidateResult } from '@nasfleet/contracts';
 import { SearchEngine } from '../engine/search-engine.ts';
 import { TOY_BOUNDS, TOY_CROSSOVER, TOY_INITIAL, TOY_PROMPTS } from '../testing/toy-space.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MemoryEntry } from '../contracts.ts';
+import { MemoryEntry } from '@nasfleet/contracts';
 import { candidateId } from '../engine/candidate-log.ts';
 import type { Strategy } from './strategy.ts';
 

@@ -1,4 +1,4 @@
-import type { MemoryEntry } from '../contracts.ts';
+import type { MemoryEntry } from '@nasfleet/contracts';
 
 /**
  * Feedback memory per lineage (the hybrid): the attempts made on each parent, so that a mutation of P

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CandidateRequest, CandidateResult } from '../contracts.ts';
+import type { CandidateRequest, CandidateResult } from '@nasfleet/contracts';
 import { elites, nearestElites, restoreArchive } from '../archive/cvt-archive.ts';
 import type { ArchiveSnapshot } from '../archive/cvt-archive.ts';
 import { SearchEngine } from '../engine/search-engine.ts';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { archiveSnapshotSchema, createArchive, elites, insert, nearestElites, restoreArchive, snapshotArchive, archiveStats } from '../archive/cvt-archive.ts';
 import type { Archive, ArchiveSnapshot } from '../archive/cvt-archive.ts';
-import { MemoryEntry } from '../contracts.ts';
-import type { PromptChoice } from '../contracts.ts';
+import { MemoryEntry } from '@nasfleet/contracts';
+import type { PromptChoice } from '@nasfleet/contracts';
 import { candidateId } from '../engine/candidate-log.ts';
 import type { CandidateRecord } from '../engine/candidate-log.ts';
 import { emptyLineageMemory, lineageWindow, recordAttempt } from './lineage-memory.ts';

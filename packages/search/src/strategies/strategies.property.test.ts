@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FailureClass } from '../contracts.ts';
-import type { CandidateRequest, CandidateResult } from '../contracts.ts';
+import { FailureClass } from '@nasfleet/contracts';
+import type { CandidateRequest, CandidateResult } from '@nasfleet/contracts';
 import { LlmaticAblation } from '../engine/search-config.ts';
 import type { SearchConfigInput } from '../engine/search-config.ts';
 import { SearchEngine } from '../engine/search-engine.ts';

@@ -1,7 +1,7 @@
-import type { CandidateRef, CandidateResult, MemoryEntry, OperatorKind, PromptChoice } from '../contracts.ts';
+import type { CandidateRef, CandidateResult, MemoryEntry, OperatorKind, PromptChoice } from '@nasfleet/contracts';
 import type { CandidateLog, CandidateRecord } from '../engine/candidate-log.ts';
 import type { SearchConfig } from '../engine/search-config.ts';
-import type { Rng } from '../rng.ts';
+import type { Rng } from '@nasfleet/contracts';
 
 /** What a strategy may read when it proposes or observes. */
 export interface StrategyContext {

@@ -1,5 +1,5 @@
-import type { CandidateRequest, CandidateResult, PromptChoice } from '../contracts.ts';
-import { Rng } from '../rng.ts';
+import type { CandidateRequest, CandidateResult, PromptChoice } from '@nasfleet/contracts';
+import { Rng } from '@nasfleet/contracts';
 
 /**
  * A toy search space for testing the engine without NB201, TF.js or an LLM: an artifact is a string

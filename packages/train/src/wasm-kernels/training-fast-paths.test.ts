@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { smallResNet } from '../arch-fixtures.ts';
 import { selectBackend } from '../backend.ts';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '@nasfleet/search';
+import { Rng } from '@nasfleet/contracts';
 import { selectBackend } from '../backend.ts';
 import { maxRelDiff, onBackend, randomArray } from '../test-helpers.ts';
 

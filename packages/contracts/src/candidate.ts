@@ -1,44 +1,10 @@
 import { z } from 'zod';
+import { Outcome } from './failure.ts';
 
 /**
  * The contracts of the ask/tell engine. Requests and results cross Redis queues, so both
  * sides parse them with these schemas; the types are derived from the schemas.
  */
-
-/** Why a candidate produced no fitness. A result of the candidate, never a reason to retry. */
-export const FailureClass = z.enum([
-  'extraction', // no code could be found in the LLM's answer
-  'too-large', // the answer or its code is over the size caps, or too large to compile in the sandbox
-  'syntax', // the code does not parse
-  'sandbox-runtime', // the code threw while building the model
-  'timeout', // the code ran past the sandbox's time limit
-  'memory', // the code ran past the sandbox's memory limit
-  'unsupported-layer', // a layer or option the pipeline does not support
-  'invalid-option', // a layer option has a bad value (NaN, negative, a string for a number, a fraction for an integer)
-  'shape', // shapes do not fit together
-  'output', // the output is not one vector of class scores
-  'over-budget', // parameters, FLOPs or activation memory over the search's caps
-  'training-nan', // loss became NaN or infinite
-  'training-oom', // out of memory while training
-  'training-timeout', // training ran past its time budget
-  'invalid-artifact', // the artifact is not a member of the search space (e.g. a malformed NB201 cell)
-  'duplicate', // an architecture already evaluated in this search
-]);
-export type FailureClass = z.infer<typeof FailureClass>;
-
-export const Failure = z.object({
-  class: FailureClass,
-  /** A message an LLM can act on: what was wrong and where. */
-  message: z.string().max(4000),
-});
-export type Failure = z.infer<typeof Failure>;
-
-/** What happened to one candidate: a fitness, or a failure. */
-export const Outcome = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), fitness: z.number().finite() }),
-  z.object({ status: z.literal('failed'), failure: Failure }),
-]);
-export type Outcome = z.infer<typeof Outcome>;
 
 /** One diagnostic triple of the feedback memory: what was wrong, what was changed, how it went. */
 export const MemoryEntry = z.object({
@@ -119,52 +85,12 @@ export const CandidateResult = z.object({
   /** Raw descriptor values of the child (required for archive insertion when the outcome is ok). */
   descriptors: z.array(z.number().finite()).optional(),
   feedback: Feedback.nullable().optional(),
+  /**
+   * The architecture's canonical hash (same network, same hash, however the code is written): the
+   * engine keeps an index of them in its durable state, so a duplicate is never trained twice.
+   */
+  canonicalHash: z.string().min(1).max(200).optional(),
   /** Anything else measured (test accuracy, parameters, wall time); stored, not used by the search. */
   metrics: z.record(z.string(), z.number()).optional(),
 });
 export type CandidateResult = z.infer<typeof CandidateResult>;
-
-/**
- * What a mutation prompt asks for, machine-readably. Prompt files under `prompts/` each name
- * one; rule-based operators carry the intent out as an edit, LLM operators read the prose.
- */
-export const MutationIntent = z.enum([
-  'add-layer', // insert one layer somewhere sensible
-  'remove-layer', // remove one layer
-  'improve', // make it better, free choice (also the random-generation ablation's prompt)
-  'shrink-drastically', // cut size/compute a lot
-  'grow-drastically', // add a lot of capacity
-  'add-dense', // add a fully connected layer
-  'add-conv', // add a convolution
-  'add-pooling', // add a pooling layer
-  'add-residual', // add one skip/residual connection
-  'add-residuals', // add several residual connections
-  'add-dropout', // add dropout
-  'add-normalisation', // add batch normalisation
-  'widen', // more channels/units
-  'narrow', // fewer channels/units
-  'change-activation', // swap an activation function
-]);
-export type MutationIntent = z.infer<typeof MutationIntent>;
-
-/** The intent of the fixed crossover prompt. */
-export const CROSSOVER_INTENT = 'crossover';
-
-/** What an operator (LLM or rule-based) produced for a request, before evaluation. */
-export interface OperatorOutput {
-  /** The child's artifact; null when none could be produced (then `failure` says why). */
-  artifact: string | null;
-  failure?: Failure;
-  /** The improver's diagnosis, for requests with `improver: true`. */
-  feedback?: Feedback | null;
-}
-
-/** A synchronous operator (the rule-based ones). LLM operators are async and live in workers. */
-export interface Operator {
-  apply(request: CandidateRequest): OperatorOutput;
-}
-
-/** An operator that needs to wait (an LLM call, a sandbox run). */
-export interface AsyncOperator {
-  apply(request: CandidateRequest): Promise<OperatorOutput>;
-}
