@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MutationIntent } from '@nasfleet/search';
+import { MutationIntent } from '@nasfleet/contracts';
 import { loadPrompts, parsePromptFile } from './load-prompts.ts';
 
 function tree(files: Record<string, string>): string {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { CROSSOVER_INTENT, MutationIntent } from '@nasfleet/search';
-import type { PromptChoice } from '@nasfleet/search';
+import { CROSSOVER_INTENT, MutationIntent } from '@nasfleet/contracts';
+import type { PromptChoice } from '@nasfleet/contracts';
 
 /** The repository's prompts/ folder. */
 export const DEFAULT_PROMPTS_DIR = fileURLToPath(new URL('../../../prompts/', import.meta.url));
