@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { doneFields, evalStats, openAiChunk, openAiError, streamPieces } from './wire-format.ts';
 
 /** What the double was asked, as a test reads it back. */
@@ -11,6 +12,12 @@ export interface RecordedRequest {
   options: Record<string, unknown>;
   format: unknown;
   stream: boolean;
+  /** Ollama's top-level `keep_alive` (null when not sent). */
+  keepAlive: unknown;
+  /** True once the client went away before the answer ended (a stream it stopped reading); false for the double's own `drop`. */
+  clientClosedEarly: boolean;
+  /** Answer pieces the double wrote (streamed or not), to show when a server stopped generating. */
+  piecesSent: number;
 }
 
 /** A failure the double plays on the next request instead of answering it. */
@@ -22,7 +29,9 @@ export type Fault =
   /** Status 200, `afterPieces` streamed pieces, then an `{ "error": message }` line (how Ollama reports a failure mid-stream). */
   | { kind: 'stream-error'; afterPieces: number; message: string }
   /** The connection is destroyed after `afterPieces` streamed pieces (0: before any byte). */
-  | { kind: 'drop'; afterPieces: number };
+  | { kind: 'drop'; afterPieces: number }
+  /** Accepts the request and never finishes it: no headers at all, or (`afterPieces` > 0) that many pieces and then silence, until the client gives up or the double closes. */
+  | { kind: 'hang'; afterPieces?: number };
 
 /** Chooses the answer's text; the default echoes the last message. */
 export type Responder = (request: RecordedRequest) => string | Promise<string>;
@@ -33,6 +42,10 @@ export interface OllamaDoubleOptions {
   respond?: Responder;
   /** Version `/api/version` reports. */
   version?: string;
+  /** Pause between streamed pieces (ms; default 0), so a test can see a client stop reading before the end. */
+  pieceDelayMs?: number;
+  /** Plays a server that ignores `num_predict` / `max_tokens` (still recorded in `options`), so a client's own token cap can be tested. */
+  ignoreTokenLimit?: boolean;
 }
 
 /** A running double: its base URL, what it received, and faults to play. */
@@ -87,18 +100,29 @@ function parseRequest(route: RecordedRequest['route'], body: Record<string, unkn
   }
   // Ollama's /api routes stream unless told not to; its /v1 route does not unless told to.
   const stream = route === '/v1/chat/completions' ? body.stream === true : body.stream !== false;
+  let format: unknown = body.format ?? null;
   if (route === '/v1/chat/completions') {
     if (typeof body.temperature === 'number') options.temperature = body.temperature;
     if (typeof body.seed === 'number') options.seed = body.seed;
     if (typeof body.max_tokens === 'number') options.num_predict = body.max_tokens;
+    format = body.format ?? formatFromResponseFormat(body.response_format);
   }
-  return { route, model, messages, options, format: body.format ?? null, stream };
+  return { route, model, messages, options, format, stream, keepAlive: body.keep_alive ?? null, clientClosedEarly: false, piecesSent: 0 };
+}
+
+/** Ollama's `/v1` maps OpenAI's `response_format` to its own `format`: json_object → 'json', json_schema → the schema. */
+function formatFromResponseFormat(rf: unknown): unknown {
+  if (typeof rf !== 'object' || rf === null) return null;
+  const { type, json_schema: js } = rf as { type?: unknown; json_schema?: { schema?: unknown } };
+  if (type === 'json_object') return 'json';
+  if (type === 'json_schema') return js?.schema ?? null;
+  return null;
 }
 
 /** The answer cut to `num_predict` tokens, and why it ended. */
-function limitAnswer(answer: string, options: Record<string, unknown>): { pieces: string[]; reason: 'stop' | 'length' } {
+function limitAnswer(answer: string, options: Record<string, unknown>, ignoreLimit: boolean): { pieces: string[]; reason: 'stop' | 'length' } {
   const pieces = streamPieces(answer);
-  const limit = typeof options.num_predict === 'number' && options.num_predict > 0 ? options.num_predict : Infinity;
+  const limit = !ignoreLimit && typeof options.num_predict === 'number' && options.num_predict > 0 ? options.num_predict : Infinity;
   return pieces.length > limit ? { pieces: pieces.slice(0, limit), reason: 'length' } : { pieces, reason: 'stop' };
 }
 
@@ -117,59 +141,78 @@ export async function startOllamaDouble(options: OllamaDoubleOptions = {}, port 
 
   async function answer(route: RecordedRequest['route'], req: IncomingMessage, res: ServerResponse): Promise<void> {
     const openAi = route === '/v1/chat/completions';
-    const request = parseRequest(route, await readJson(req));
+    const body = await readJson(req);
+    const request = parseRequest(route, body);
     requests.push(request);
+    let droppedByUs = false;
+    const drop = (): void => {
+      droppedByUs = true;
+      req.socket.destroy();
+    };
+    // 'close' before the response finished, and not our own drop: the client stopped reading.
+    res.once('close', () => {
+      if (!res.writableFinished && !droppedByUs) request.clientClosedEarly = true;
+    });
     const fault = faults.shift();
     if (fault?.kind === 'busy') throw new HttpError(503, 'server busy, please try again.  maximum pending requests exceeded');
     if (fault?.kind === 'status') throw new HttpError(fault.status, fault.message);
-    if (fault?.kind === 'drop' && fault.afterPieces === 0) {
-      req.socket.destroy();
-      return;
-    }
+    if (fault?.kind === 'drop' && fault.afterPieces === 0) return drop();
+    if (fault?.kind === 'hang' && !fault.afterPieces) return; // never answered; close() or the client ends it
     if (!models.includes(withTag(request.model))) throw new HttpError(404, `model "${request.model}" not found, try pulling it first`);
     const text = await respond(request);
-    const { pieces, reason } = limitAnswer(text, request.options);
+    const { pieces, reason } = limitAnswer(text, request.options, options.ignoreTokenLimit === true);
     const full = pieces.join('');
     const stats = evalStats(request.messages.map((m) => m.content).join('\n'), full);
     const created = now();
-
-    if (openAi) {
-      const id = `chatcmpl-${requests.length}`;
-      const createdS = Math.floor(Date.now() / 1000);
-      const usage = { prompt_tokens: stats.promptEvalCount, completion_tokens: stats.evalCount, total_tokens: stats.promptEvalCount + stats.evalCount };
-      if (!request.stream) {
-        sendJson(res, 200, { id, object: 'chat.completion', created: createdS, model: request.model, system_fingerprint: 'fp_ollama', choices: [{ index: 0, message: { role: 'assistant', content: full }, finish_reason: reason }], usage });
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      for (const [i, piece] of pieces.entries()) {
-        if (fault?.kind === 'drop' && i === fault.afterPieces) return void req.socket.destroy();
-        if (fault?.kind === 'stream-error' && i === fault.afterPieces) return void res.end(`data: ${JSON.stringify(openAiError(fault.message))}\n\n`);
-        res.write(`data: ${JSON.stringify(openAiChunk(id, request.model, createdS, { role: 'assistant', content: piece }, null))}\n\n`);
-      }
-      res.write(`data: ${JSON.stringify(openAiChunk(id, request.model, createdS, { role: 'assistant', content: '' }, reason))}\n\n`);
-      res.end('data: [DONE]\n\n');
-      return;
-    }
-
+    const id = `chatcmpl-${requests.length}`;
+    const createdS = Math.floor(Date.now() / 1000);
+    const usage = { prompt_tokens: stats.promptEvalCount, completion_tokens: stats.evalCount, total_tokens: stats.promptEvalCount + stats.evalCount };
     const content = (s: string): Record<string, unknown> => (route === '/api/chat' ? { message: { role: 'assistant', content: s } } : { response: s });
+
     if (!request.stream) {
-      sendJson(res, 200, { model: request.model, created_at: created, ...content(full), ...doneFields(stats, reason) });
+      request.piecesSent = pieces.length;
+      if (openAi) sendJson(res, 200, { id, object: 'chat.completion', created: createdS, model: request.model, system_fingerprint: 'fp_ollama', choices: [{ index: 0, message: { role: 'assistant', content: full }, finish_reason: reason }], usage });
+      else sendJson(res, 200, { model: request.model, created_at: created, ...content(full), ...doneFields(stats, reason) });
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-    for (const [i, piece] of pieces.entries()) {
-      if (fault?.kind === 'drop' && i === fault.afterPieces) return void req.socket.destroy();
-      if (fault?.kind === 'stream-error' && i === fault.afterPieces) return void res.end(`${JSON.stringify({ error: fault.message })}\n`);
-      res.write(`${JSON.stringify({ model: request.model, created_at: now(), ...content(piece), done: false })}\n`);
+
+    // One streaming loop for both wire formats: NDJSON lines (/api) or server-sent events (/v1).
+    const line = (o: unknown): string => (openAi ? `data: ${JSON.stringify(o)}\n\n` : `${JSON.stringify(o)}\n`);
+    const piece = (p: string): unknown => (openAi ? openAiChunk(id, request.model, createdS, { role: 'assistant', content: p }, null) : { model: request.model, created_at: now(), ...content(p), done: false });
+    const errorLine = (message: string): unknown => (openAi ? openAiError(message) : { error: message });
+    const gone = (): boolean => res.destroyed || res.writableEnded;
+    // Resolves once the last piece has left the process: destroying the socket before that would
+    // discard the pieces too, and a mid-stream drop would look like a drop before the answer.
+    let flushed: Promise<void> = Promise.resolve();
+    res.writeHead(200, openAi ? { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' } : { 'content-type': 'application/x-ndjson' });
+    for (const [i, p] of pieces.entries()) {
+      if (i > 0 && (options.pieceDelayMs ?? 0) > 0) await delay(options.pieceDelayMs ?? 0);
+      if (gone()) return; // the client went away: stop generating, as Ollama does
+      if (fault?.kind === 'drop' && i === fault.afterPieces) {
+        await flushed;
+        return drop();
+      }
+      if (fault?.kind === 'hang' && i === fault.afterPieces) return;
+      if (fault?.kind === 'stream-error' && i === fault.afterPieces) return void res.end(line(errorLine(fault.message)));
+      flushed = new Promise((resolve) => res.write(line(piece(p)), () => resolve()));
+      request.piecesSent += 1;
     }
-    res.end(`${JSON.stringify({ model: request.model, created_at: now(), ...content(''), ...doneFields(stats, reason) })}\n`);
+    if (gone()) return;
+    if (!openAi) return void res.end(line({ model: request.model, created_at: now(), ...content(''), ...doneFields(stats, reason) }));
+    res.write(line(openAiChunk(id, request.model, createdS, { role: 'assistant', content: '' }, reason)));
+    // OpenAI's (and Ollama's /v1) usage chunk: empty choices, sent only when asked for.
+    const so = body.stream_options as { include_usage?: unknown } | undefined;
+    if (so?.include_usage === true) res.write(line({ id, object: 'chat.completion.chunk', created: createdS, model: request.model, system_fingerprint: 'fp_ollama', choices: [], usage }));
+    res.end('data: [DONE]\n\n');
   }
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = async (): Promise<void> => {
       if (req.method === 'GET' && (path === '/' || path === '')) return void res.end('Ollama is running');
+      if (req.method === 'GET' && path === '/v1/models') {
+        return sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1_793_491_200, owned_by: 'library' })) });
+      }
       if (req.method === 'GET' && path === '/api/version') return sendJson(res, 200, { version: options.version ?? '0.6.0' });
       if (req.method === 'GET' && path === '/api/tags') {
         return sendJson(res, 200, { models: models.map((name) => ({ name, model: name, modified_at: '2026-11-01T00:00:00Z', size: 4_683_087_332, digest: '0'.repeat(64), details: { format: 'gguf', family: 'qwen2', families: ['qwen2'], parameter_size: '7.6B', quantization_level: 'Q4_K_M' } })) });
