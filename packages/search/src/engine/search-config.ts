@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { ArchiveConfig } from '../archive/cvt-archive.ts';
 
+/**
+ * The built-in strategies' names (what `builtInStrategies` registers, in that order). A config may
+ * name any registered strategy; this enum is for command lines and tables of the built-ins.
+ */
 export const StrategyName = z.enum(['llmatic', 'hybrid', 'feedback-memory', 'random', 'regularized-evolution']);
 export type StrategyName = z.infer<typeof StrategyName>;
 
@@ -20,7 +24,8 @@ const unit = z.number().min(0).max(1);
 /** The search's configuration. Defaults are the papers' values (SPEC §1–2). */
 export const SearchConfig = z
   .object({
-    strategy: StrategyName,
+    /** A strategy registered in the engine's registry (checked by the engine: the config does not know the registry). */
+    strategy: z.string().min(1),
     /** Seed of every random choice of the search. */
     seed: z.number().int().nonnegative().default(0),
     /** Children per generation (N); "previous generation's best" is judged over generations of this size. */

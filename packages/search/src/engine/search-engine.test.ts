@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CandidateRequest } from '@nasfleet/contracts';
 import { TOY_BOUNDS, TOY_CROSSOVER, TOY_INITIAL, TOY_PROMPTS, runToy, toyEvaluate, toyOperate } from '../testing/toy-space.ts';
-import { SearchEngine, SnapshotError, TellRejectedError } from './search-engine.ts';
+import { SnapshotError } from './engine-snapshot.ts';
+import { SearchEngine } from './search-engine.ts';
+import { TellRejectedError } from './tell-receipt.ts';
 import type { StrategyName } from './search-config.ts';
 
 const setup = { prompts: TOY_PROMPTS, crossoverPrompt: TOY_CROSSOVER, initialArtifact: TOY_INITIAL };

@@ -1,64 +1,25 @@
 import { z } from 'zod';
-import { CandidateRequest, CandidateResult, formatZodError, PromptChoice } from '@nasfleet/contracts';
-import { Rng } from '@nasfleet/contracts';
-import { createFeedbackMemory } from '../strategies/feedback-memory.ts';
-import { createLlmatic } from '../strategies/llmatic.ts';
-import { createRandomSearch } from '../strategies/random-search.ts';
-import { createRegularizedEvolution } from '../strategies/regularized-evolution.ts';
+import { CandidateRequest, CandidateResult, formatZodError, Rng } from '@nasfleet/contracts';
+import type { EngineStatus } from '@nasfleet/contracts';
+import { builtInStrategies } from '../strategies/built-in-strategies.ts';
 import type { Strategy, StrategyContext } from '../strategies/strategy.ts';
+import type { StrategyDefinition } from '../strategies/strategy-definition.ts';
+import { UnknownStrategyError } from '../strategies/strategy-registry.ts';
+import type { StrategyRegistry } from '../strategies/strategy-registry.ts';
 import { CandidateLog, candidateId } from './candidate-log.ts';
-import type { CandidateLogJson, CandidateRecord } from './candidate-log.ts';
+import type { CandidateRecord, HashClaim } from './candidate-log.ts';
+import { EngineSetup } from './engine-setup.ts';
+import { EngineSnapshot, SnapshotError } from './engine-snapshot.ts';
 import { SearchConfig } from './search-config.ts';
 import type { SearchConfigInput } from './search-config.ts';
-
-/** What the engine needs besides its config: the prompts, and the network evolution starts from. */
-export const EngineSetup = z.object({
-  prompts: z.array(PromptChoice).min(1),
-  crossoverPrompt: PromptChoice,
-  /** The initial network's artifact; required by llmatic, hybrid and feedback-memory. */
-  initialArtifact: z.string().min(1).nullable(),
-});
-export type EngineSetup = z.infer<typeof EngineSetup>;
-
-/** A told result was malformed; nothing of the batch was applied. */
-export class TellRejectedError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`tell rejected, nothing applied: ${problems.join('; ')}`);
-    this.name = 'TellRejectedError';
-  }
-}
-
-/** Per result of a tell: applied, or ignored because the id is unknown or was already told. */
-export interface TellReceipt {
-  id: string;
-  status: 'applied' | 'unknown' | 'already-told';
-}
-
-/** A search's whole state as plain JSON; `SearchEngine.restore` checks it with this schema. */
-export const EngineSnapshot = z.object({
-  format: z.literal('nasfleet.engine/v1'),
-  config: z.unknown(),
-  setup: EngineSetup,
-  rng: z.array(z.number().int()).length(4),
-  nextIndex: z.number().int().nonnegative(),
-  initialId: z.string().nullable(),
-  log: z.unknown(),
-  strategy: z.unknown(),
-});
-export type EngineSnapshot = Omit<z.infer<typeof EngineSnapshot>, 'config' | 'log'> & { config: SearchConfig; log: CandidateLogJson };
-
-/** A snapshot that cannot be restored; the message says which part is wrong. */
-export class SnapshotError extends Error {
-  constructor(message: string) {
-    super(`cannot restore the search: ${message}`);
-    this.name = 'SnapshotError';
-  }
-}
+import { TellRejectedError } from './tell-receipt.ts';
+import type { TellReceipt } from './tell-receipt.ts';
 
 /**
  * The ask/tell search engine. `ask(n)` hands out n candidate requests; `tell(results)` takes outcomes
- * back in any order, any number of asks ahead. It does no I/O and is deterministic: the same config,
- * setup and sequence of asks and tells give the same snapshot, byte for byte.
+ * back in any order, any number of asks ahead; `claimHash` keeps one training per architecture. It
+ * does no I/O and is deterministic: the same config, setup and sequence of asks, claims and tells give
+ * the same snapshot, byte for byte. Its strategy comes from a `StrategyRegistry` (the built-ins by default).
  */
 export class SearchEngine {
   private constructor(
@@ -66,27 +27,34 @@ export class SearchEngine {
     private readonly setup: EngineSetup,
     private readonly rng: Rng,
     private readonly log: CandidateLog,
+    private readonly definition: StrategyDefinition,
     private readonly strategy: Strategy,
     private nextIndex: number,
     private initialId: string | null,
   ) {}
 
-  /** A fresh search. Throws a ZodError naming the field when the config or setup is invalid. */
-  static create(config: SearchConfigInput, setup: EngineSetup): SearchEngine {
+  /**
+   * A fresh search with the strategy `config.strategy` of `registry`. Throws a ZodError naming the
+   * field when the config or setup is invalid, UnknownStrategyError (listing the registered names)
+   * when the registry has no such strategy.
+   */
+  static create(config: SearchConfigInput, setup: EngineSetup, registry: StrategyRegistry = builtInStrategies): SearchEngine {
     const parsedConfig = SearchConfig.parse(config);
     const parsedSetup = EngineSetup.parse(setup);
-    const strategy = makeStrategy(parsedConfig, undefined);
+    const definition = registry.get(parsedConfig.strategy);
+    const strategy = makeStrategy(definition, parsedConfig, undefined);
     if (strategy.startsFromInitial && parsedSetup.initialArtifact === null) {
       throw new Error(`strategy ${parsedConfig.strategy} needs an initial network (setup.initialArtifact)`);
     }
-    return new SearchEngine(parsedConfig, parsedSetup, Rng.fromSeed(parsedConfig.seed), new CandidateLog(), strategy, 0, null);
+    return new SearchEngine(parsedConfig, parsedSetup, Rng.fromSeed(parsedConfig.seed), new CandidateLog(), definition, strategy, 0, null);
   }
 
   /**
-   * A search restored from `snapshot()` output (after a JSON round trip). Every part is checked;
-   * a damaged snapshot throws SnapshotError naming the part, never a half-restored engine.
+   * A search restored from `snapshot()` output (after a JSON round trip), with the same registry the
+   * search was created with. Every part is checked; a damaged snapshot throws SnapshotError naming the
+   * part, a strategy the registry lacks UnknownStrategyError; never a half-restored engine.
    */
-  static restore(input: unknown): SearchEngine {
+  static restore(input: unknown, registry: StrategyRegistry = builtInStrategies): SearchEngine {
     const part = <T>(name: string, f: () => T): T => {
       try {
         return f();
@@ -97,11 +65,15 @@ export class SearchEngine {
     };
     const snapshot = part('snapshot', () => EngineSnapshot.parse(input));
     const config = part('config', () => SearchConfig.parse(snapshot.config));
+    if (!registry.has(config.strategy)) {
+      throw new UnknownStrategyError(config.strategy, registry.names(), 'restore the search with the registry it was created with');
+    }
+    const definition = registry.get(config.strategy);
     const log = part('log', () => CandidateLog.fromJSON(snapshot.log));
     if (log.size !== snapshot.nextIndex) throw new SnapshotError(`log: ${log.size} candidates but nextIndex is ${snapshot.nextIndex}`);
     if (snapshot.initialId !== null && !log.get(snapshot.initialId)) throw new SnapshotError(`initialId ${snapshot.initialId} is not in the log`);
-    const strategy = part('strategy', () => makeStrategy(config, snapshot.strategy));
-    return new SearchEngine(config, snapshot.setup, Rng.fromState(snapshot.rng), log, strategy, snapshot.nextIndex, snapshot.initialId);
+    const strategy = part('strategy', () => makeStrategy(definition, config, snapshot.strategy ?? undefined));
+    return new SearchEngine(config, snapshot.setup, Rng.fromState(snapshot.rng), log, definition, strategy, snapshot.nextIndex, snapshot.initialId);
   }
 
   /** Hands out `n` new candidate requests. */
@@ -134,8 +106,21 @@ export class SearchEngine {
   }
 
   /**
+   * De-duplication, called by a driver once a candidate's architecture is known (after the check,
+   * before training). If an earlier claim or told result holds `hash` for another candidate, answers
+   * that candidate's id and records nothing: the driver gives this candidate that one's result (waiting
+   * for it while it is in flight) instead of training it. Else this candidate owns the hash and the
+   * answer is null. A repeated claim gives the same answer. The index is in `snapshot()`.
+   * Throws when `id` was never asked, `hash` is not 1–200 characters, or `id` already owns another hash.
+   */
+  claimHash(id: string, hash: string): HashClaim {
+    return this.log.claim(id, hash);
+  }
+
+  /**
    * Takes results back. The whole batch is validated first: a malformed result throws
    * TellRejectedError and nothing is applied. Unknown ids and repeated tells change nothing.
+   * A result's `canonicalHash` that nobody owns yet becomes its candidate's (see `claimHash`).
    */
   tell(results: readonly unknown[]): TellReceipt[] {
     const problems: string[] = [];
@@ -147,8 +132,7 @@ export class SearchEngine {
         problems.push(`result ${i}: ${formatZodError(r.error, { separator: ', ' })}`);
         return;
       }
-      const needsDescriptors = this.strategy.name === 'llmatic' || this.strategy.name === 'hybrid';
-      if (r.data.outcome.status === 'ok' && needsDescriptors && r.data.descriptors?.length !== dims) {
+      if (r.data.outcome.status === 'ok' && this.definition.needsDescriptors && r.data.descriptors?.length !== dims) {
         problems.push(`result ${i} (${r.data.id}): a successful result needs ${dims} descriptors, got ${r.data.descriptors?.length ?? 'none'}`);
       }
       // A success becomes a parent, a reference or a current attempt, which must have code to hand out.
@@ -188,14 +172,14 @@ export class SearchEngine {
     return b ? structuredClone(b) : null;
   }
 
-  /** Counts and the strategy's own statistics (archives, memory), derived on demand. */
-  status(): { strategy: string; asked: number; told: number; inFlight: number; failed: number; best: number | null; details: Record<string, unknown> } {
+  /** Counts, distinct architectures and the strategy's own statistics (archives, memory), derived on demand. */
+  status(): EngineStatus {
     const told = this.log.toldIds();
     const failed = told.filter((id) => this.log.outcome(id)?.status === 'failed').length;
     const best = this.log.best();
     return {
       strategy: this.strategy.name, asked: this.nextIndex, told: told.length, inFlight: this.nextIndex - told.length, failed,
-      best: best ? this.log.fitness(best.id) : null, details: this.strategy.stats(this.context()),
+      distinct: this.log.distinctHashes, best: best ? this.log.fitness(best.id) : null, details: this.strategy.stats(this.context()),
     };
   }
 
@@ -216,24 +200,19 @@ export class SearchEngine {
 }
 
 function recordOf(request: CandidateRequest, artifact: string | null): CandidateRecord {
+  // Keys in CandidateRecord's schema order, so a validated restore gives the same snapshot bytes.
   return {
     id: request.id, index: request.index, generation: request.generation, operator: request.operator,
     parentIds: request.operator === 'seed' ? [] : request.parents.map((p) => p.id), prompt: request.prompt,
-    temperature: request.temperature, artifact, result: null, toldAt: null,
+    temperature: request.temperature, artifact, result: null, toldAt: null, hash: null,
   };
 }
 
-function makeStrategy(config: SearchConfig, snapshot: unknown): Strategy {
-  switch (config.strategy) {
-    case 'llmatic':
-      return createLlmatic({ lineageMemory: false }, snapshot ?? undefined);
-    case 'hybrid':
-      return createLlmatic({ lineageMemory: true }, snapshot ?? undefined);
-    case 'feedback-memory':
-      return createFeedbackMemory(snapshot ?? undefined);
-    case 'random':
-      return createRandomSearch();
-    case 'regularized-evolution':
-      return createRegularizedEvolution(snapshot ?? undefined);
+/** The definition's strategy; its name must be the registered one (requests and status carry it). */
+function makeStrategy(definition: StrategyDefinition, config: SearchConfig, snapshot: unknown): Strategy {
+  const strategy = definition.create(config, snapshot);
+  if (strategy.name !== definition.name) {
+    throw new Error(`strategy '${definition.name}' made a strategy named '${strategy.name}': a definition's strategy carries its registered name`);
   }
+  return strategy;
 }

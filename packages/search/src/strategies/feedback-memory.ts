@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MemoryEntry } from '@nasfleet/contracts';
 import { candidateId } from '../engine/candidate-log.ts';
 import type { Strategy } from './strategy.ts';
+import type { StrategyDefinition } from './strategy-definition.ts';
 
 const State = z.object({
   window: z.array(MemoryEntry),
@@ -71,3 +72,10 @@ export function createFeedbackMemory(snapshot?: unknown): Strategy {
   };
 }
 
+/** Registry entry of the feedback-memory loop. */
+export const feedbackMemoryStrategy: StrategyDefinition = {
+  name: 'feedback-memory',
+  description: 'feedback memory (Gu, Ignatov, Timofte 2026): improve the latest attempt with the best as reference and a window of diagnostic triples',
+  needsDescriptors: false,
+  create: (_config, snapshot) => createFeedbackMemory(snapshot),
+};

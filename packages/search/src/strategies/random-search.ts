@@ -1,5 +1,6 @@
 import type { Strategy } from './strategy.ts';
 import { bareProposal } from './strategy.ts';
+import type { StrategyDefinition } from './strategy-definition.ts';
 
 /** Random search: every request samples a fresh architecture from the space. The baseline of baselines. */
 export function createRandomSearch(): Strategy {
@@ -12,3 +13,11 @@ export function createRandomSearch(): Strategy {
     snapshot: () => ({}),
   };
 }
+
+/** Registry entry of random search (no state to restore). */
+export const randomSearchStrategy: StrategyDefinition = {
+  name: 'random',
+  description: 'random search: every candidate is a fresh sample of the space',
+  needsDescriptors: false,
+  create: () => createRandomSearch(),
+};

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Strategy } from './strategy.ts';
 import { bareProposal } from './strategy.ts';
+import type { StrategyDefinition } from './strategy-definition.ts';
 
 const State = z.object({ population: z.array(z.string()), asked: z.number().int() });
 
@@ -32,3 +33,11 @@ export function createRegularizedEvolution(snapshot?: unknown): Strategy {
     snapshot: () => structuredClone(state),
   };
 }
+
+/** Registry entry of regularized evolution. */
+export const regularizedEvolutionStrategy: StrategyDefinition = {
+  name: 'regularized-evolution',
+  description: 'regularized (aging) evolution, Real et al. 2019: tournament selection, one-edit mutations, the oldest member leaves',
+  needsDescriptors: false,
+  create: (_config, snapshot) => createRegularizedEvolution(snapshot),
+};

@@ -1,4 +1,4 @@
-import type { CandidateRef, CandidateResult, MemoryEntry, OperatorKind, PromptChoice } from '@nasfleet/contracts';
+import type { CandidateRef, CandidateResult, MemoryEntry, OperatorKind, PromptChoice, StrategyStats } from '@nasfleet/contracts';
 import type { CandidateLog, CandidateRecord } from '../engine/candidate-log.ts';
 import type { SearchConfig } from '../engine/search-config.ts';
 import type { Rng } from '@nasfleet/contracts';
@@ -28,8 +28,10 @@ export interface Proposal {
 /**
  * A search strategy: proposes requests and observes results. It may keep state, but only plain data
  * that `snapshot()` returns and the strategy's factory can restore; all randomness comes from ctx.rng.
+ * The engine makes it through a `StrategyDefinition` registered in a `StrategyRegistry`.
  */
 export interface Strategy {
+  /** The name it is registered under (the engine checks they agree). */
   readonly name: string;
   /** Whether the first request is a 'seed' evaluation of the initial network. */
   readonly startsFromInitial: boolean;
@@ -40,8 +42,9 @@ export interface Strategy {
   propose(ctx: StrategyContext, slot: { index: number; generation: number }): Proposal;
   /** Called once per told candidate, in tell order. */
   observe(ctx: StrategyContext, record: CandidateRecord & { result: CandidateResult }): void;
-  /** Strategy-specific statistics (archives, memory) for reports. */
-  stats(ctx: StrategyContext): Record<string, unknown>;
+  /** Strategy-specific statistics (archives, memory) for reports: the fields of StrategyStats it has. */
+  stats(ctx: StrategyContext): StrategyStats;
+  /** Plain JSON that the definition's `create(config, snapshot)` restores this strategy from. */
   snapshot(): unknown;
 }
 
