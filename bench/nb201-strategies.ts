@@ -161,10 +161,10 @@ function printProtocol(results: JobResult[], signal: Nb201Signal, evaluations: n
 if (!isMainThread) {
   const table = loadNb201Table();
   const prompts = loadPrompts();
-  parentPort!.on('message', (job: Job | null) => {
+  parentPort!.on('message', async (job: Job | null) => {
     if (job === null) return process.exit(0);
     const t0 = performance.now();
-    const report = runNb201Search({
+    const report = await runNb201Search({
       table, dataset: job.dataset, signal: job.signal, config: { ...VARIANTS[job.variant]!.config, seed: job.seed },
       prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, evaluations: job.evaluations,
       checkpoints: [500, job.evaluations],

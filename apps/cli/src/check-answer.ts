@@ -1,5 +1,5 @@
 import { checkArchitecture } from '@nasfleet/arch';
-import { CodeEvaluatorConfig } from '@nasfleet/pipeline';
+import { CodeSpaceConfig } from '@nasfleet/pipeline';
 import { architectureFromAnswer, defaultSandboxPool } from '@nasfleet/sandbox';
 import type { FailureClass } from '@nasfleet/contracts';
 
@@ -16,7 +16,7 @@ export interface CheckTask {
 
 // The code-space evaluator's own caps and sandbox limits, so an answer passes here exactly when
 // the search would train it.
-const { caps, sandbox } = CodeEvaluatorConfig.parse({});
+const { caps, sandbox } = CodeSpaceConfig.parse({});
 
 /**
  * Checks an LLM's raw answer as the code-space evaluator does before training: extraction, the

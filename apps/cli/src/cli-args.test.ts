@@ -50,10 +50,10 @@ describe('parseCli', () => {
 });
 
 describe('runNb201Command', () => {
-  it('runs a search on the real table and reports the best cell with its test accuracy, coverage and QD score', () => {
+  it('runs a search on the real table and reports the best cell with its test accuracy, coverage and QD score', async () => {
     const options = parseCli(['--evaluations', '300', '--seed', '3']);
     if (options.space !== 'nb201') throw new Error('expected the nb201 space by default');
-    const report = runNb201Command(options);
+    const report = await runNb201Command(options, { openAiApiKey: null });
     expect(report.best).not.toBeNull();
     expect(report.best!.validation).toBeGreaterThan(90); // top cells of CIFAR-10 validation are 91.0–91.6
     expect(report.best!.test200).toBeGreaterThan(93);
@@ -62,5 +62,8 @@ describe('runNb201Command', () => {
     const text = formatNb201Report(report);
     expect(text).toContain(report.best!.arch);
     expect(text).toMatch(/coverage \d+% of 100 niches, QD score/);
+    expect(text).toContain('rule-based operator (no LLM)');
+    expect(report.llm).toMatchObject({ provider: 'rule', model: null });
+    expect(report.llm.promptSetHash).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -2,10 +2,15 @@ import { z } from 'zod';
 import { FASHION_MNIST_DEBIAN_DIR } from '@nasfleet/datasets';
 import { LlmaticAblation, StrategyName } from '@nasfleet/search';
 import { CliUsageError } from './cli-errors.ts';
-import { formatOptions, intOption, parseArgv, positiveOption, usageMessage } from './parse-argv.ts';
+import { flagOf, formatOptions, intOption, parseArgv, positiveOption, usageMessage } from './parse-argv.ts';
 import type { OptionTable } from './parse-argv.ts';
 
 export { CliUsageError } from './cli-errors.ts';
+
+/** The default model: a 7B code model, the smallest size the feedback-loop paper found usable. */
+export const DEFAULT_MODEL = 'qwen2.5-coder:7b';
+
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+/, 'must be an http:// or https:// URL');
 
 /** Command-line options of `npm run search`, with their defaults (a small NB201 search, no LLM). */
 export const CliOptions = z.object({
@@ -30,6 +35,21 @@ export const CliOptions = z.object({
   fashionMnistDir: z.string().min(1, 'must name a folder').default(FASHION_MNIST_DEBIAN_DIR),
   /** Code space: retrain the best network and save it here (TF.js model.json + weights + code). */
   export: z.string().min(1, 'must name a folder').optional(),
+  /** Who writes candidates: the rule-based operators (no LLM), Ollama, or an OpenAI-compatible server. */
+  llm: z.enum(['rule', 'ollama', 'openai']).default('rule'),
+  /** --llm ollama: the Ollama server. */
+  ollamaHost: httpUrl.optional(),
+  /** --llm openai: the server's OpenAI base URL, /v1 included. */
+  baseUrl: httpUrl.optional(),
+  /** The model that writes the code (or cell); also the improver unless --improver-model. */
+  model: z.string().min(1, 'must name a model').optional(),
+  improverModel: z.string().min(1, 'must name a model').optional(),
+  /** Cap on the tokens of one answer. */
+  maxTokens: intOption(16, 65_536).default(2048),
+  /** Seconds one LLM request may take (retries of transient errors come on top). */
+  llmTimeout: positiveOption(86_400).default(300),
+  /** A folder of prompt files to use instead of the repository's prompts/. */
+  promptsDir: z.string().min(1, 'must name a folder').optional(),
   seed: intOption(0).default(0),
   /** Candidates in flight (asked before their results are told). */
   batch: intOption(1, 10_000).default(1),
@@ -71,6 +91,14 @@ export const SEARCH_OPTIONS = {
   export: {
     type: 'string', value: 'DIR', help: ['code space: retrain the best network and save it as a TF.js model', '(model.json + weights.bin) with its code; checked before the search starts'],
   },
+  llm: { type: 'string', value: 'NAME', help: ['rule (default): the rule-based operators, no LLM', 'ollama: an Ollama server; openai: any OpenAI-compatible server (vLLM, llama.cpp)'] },
+  'ollama-host': { type: 'string', value: 'URL', help: ['--llm ollama: the server (default http://127.0.0.1:11434)'] },
+  'base-url': { type: 'string', value: 'URL', help: ['--llm openai: the base URL, /v1 included (default http://127.0.0.1:11434/v1);', 'an API key, if the server needs one, comes from OPENAI_API_KEY'] },
+  model: { type: 'string', value: 'NAME', help: [`the model that writes networks (default ${DEFAULT_MODEL})`] },
+  'improver-model': { type: 'string', value: 'NAME', help: ['feedback-memory: the improver\'s model (default: --model)'] },
+  'max-tokens': { type: 'string', value: 'N', help: ['cap on the tokens of one answer (default 2048)'] },
+  'llm-timeout': { type: 'string', value: 'S', help: ['seconds one LLM request may take before it is retried (default 300)'] },
+  'prompts-dir': { type: 'string', value: 'DIR', help: ['prompt files to use instead of the repository\'s prompts/'] },
   seed: { type: 'string', value: 'N', help: ['random seed (default 0)'] },
   batch: { type: 'string', value: 'N', help: ['candidates in flight at once (default 1)'] },
   json: { type: 'boolean', help: ['print the report as one JSON document on stdout (progress goes to stderr)'] },
@@ -93,6 +121,7 @@ export function parseCli(argv: string[]): CliOptions {
     throw new CliUsageError(`--ablation ${parsed.data.ablation} applies to llmatic and hybrid, not ${parsed.data.strategy}`);
   }
   const o = parsed.data;
+  checkLlmOptions(o);
   if (o.space === 'code') {
     if (o.dataset !== undefined && o.dataset !== 'fashion-mnist') throw new CliUsageError(`--dataset ${o.dataset} is a NAS-Bench-201 dataset; the code space trains on fashion-mnist`);
     return { ...o, space: 'code', dataset: 'fashion-mnist', evaluations: o.evaluations ?? 12 };
@@ -100,4 +129,14 @@ export function parseCli(argv: string[]): CliOptions {
   if (o.export !== undefined) throw new CliUsageError('--export applies to --space code (NAS-Bench-201 cells are looked up, not trained)');
   if (o.dataset === 'fashion-mnist') throw new CliUsageError('--dataset fashion-mnist needs --space code (NAS-Bench-201 has cifar10, cifar100, imagenet16-120)');
   return { ...o, space: 'nb201', dataset: o.dataset ?? 'cifar10', evaluations: o.evaluations ?? 500 };
+}
+
+/** LLM options that do not fit the chosen --llm are refused, not silently ignored. */
+function checkLlmOptions(o: z.infer<typeof CliOptions>): void {
+  if (o.llm === 'rule') {
+    const stray = (['ollamaHost', 'baseUrl', 'model', 'improverModel'] as const).find((k) => o[k] !== undefined);
+    if (stray) throw new CliUsageError(`${flagOf(stray)} applies to --llm ollama or --llm openai (the default, --llm rule, uses no LLM)`);
+  }
+  if (o.ollamaHost !== undefined && o.llm !== 'ollama') throw new CliUsageError(`--ollama-host applies to --llm ollama, not --llm ${o.llm}`);
+  if (o.baseUrl !== undefined && o.llm !== 'openai') throw new CliUsageError(`--base-url applies to --llm openai, not --llm ${o.llm}`);
 }

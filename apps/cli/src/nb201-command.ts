@@ -1,6 +1,8 @@
 import { loadNb201Table, runNb201Search } from '@nasfleet/nb201';
-import { loadPrompts, promptChoices } from '@nasfleet/prompts';
+import { promptChoices } from '@nasfleet/prompts';
 import type { CliOptions } from './cli-args.ts';
+import { describeGenerator, formatLlmUsage, llmUsageCounter, setUpGenerator } from './llm-setup.ts';
+import type { LlmChoice, LlmUsage } from './llm-setup.ts';
 
 /** What a finished NB201 search reports. */
 export interface Nb201CliReport {
@@ -13,18 +15,22 @@ export interface Nb201CliReport {
   best: { arch: string; validation: number; test200: number; foundAt: number; paramsM: number; flopsM: number } | null;
   archive: { coverage: number; qdScore: number; niches: number };
   failures: number;
+  llm: LlmChoice;
+  llmUsage: LlmUsage;
   seconds: number;
 }
 
-/** Runs a search on the NB201 table with the rule-based operator and returns its report. */
-export function runNb201Command(options: Extract<CliOptions, { space: 'nb201' }>): Nb201CliReport {
+/** Runs a search on the NB201 table (rule-based operator or an LLM editing the cell string) and returns its report. */
+export async function runNb201Command(options: Extract<CliOptions, { space: 'nb201' }>, env: { openAiApiKey: string | null }): Promise<Nb201CliReport> {
   const started = performance.now();
   const table = loadNb201Table();
-  const prompts = loadPrompts();
-  const report = runNb201Search({
+  const { settings, choice, prompts } = await setUpGenerator(options, env);
+  const usage = llmUsageCounter();
+  const report = await runNb201Search({
     table, dataset: options.dataset, signal: options.signal, evaluations: options.evaluations, batch: options.batch,
-    prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover,
+    prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, generator: settings,
     config: { strategy: options.strategy, seed: options.seed, llmatic: { ablation: options.ablation } },
+    onResult: (result) => usage.add(result.metrics),
   });
   const best = report.best;
   const index = best ? table.indexOf(best.arch) : -1;
@@ -38,6 +44,8 @@ export function runNb201Command(options: Extract<CliOptions, { space: 'nb201' }>
       : null,
     archive: { coverage: report.coverage, qdScore: report.qdScore, niches: 100 },
     failures: report.failures,
+    llm: choice,
+    llmUsage: usage.total(),
     seconds: (performance.now() - started) / 1000,
   };
 }
@@ -45,7 +53,7 @@ export function runNb201Command(options: Extract<CliOptions, { space: 'nb201' }>
 /** The report as the text the README shows. */
 export function formatNb201Report(r: Nb201CliReport): string {
   const seen = r.signal === 'val200' ? '200-epoch' : '12-epoch';
-  const lines = [`nasfleet: ${r.strategy} search on NAS-Bench-201 (${r.dataset}), ${r.evaluations} evaluations, seed ${r.seed}, rule-based operator (no LLM)`];
+  const lines = [`nasfleet: ${r.strategy} search on NAS-Bench-201 (${r.dataset}), ${r.evaluations} evaluations, seed ${r.seed}, ${describeGenerator(r.llm)}`];
   if (r.best) {
     lines.push(
       `best cell:   ${r.best.arch}`,
@@ -60,5 +68,7 @@ export function formatNb201Report(r: Nb201CliReport): string {
     `network archive: coverage ${(100 * r.archive.coverage).toFixed(0)}% of ${r.archive.niches} niches, QD score ${r.archive.qdScore.toFixed(1)}`,
     `failed candidates: ${r.failures}; ${r.seconds.toFixed(1)} s`,
   );
+  if (r.llm.provider !== 'rule') lines.push(formatLlmUsage(r.llmUsage));
+  lines.push(`prompt set ${r.llm.promptSetHash.slice(0, 12)} (${r.llm.promptsDir})`);
   return lines.join('\n');
 }

@@ -13,7 +13,7 @@ export interface CommandIo {
  * starts (the dataset folder, the export folder), runs the search and prints its report (one JSON
  * document with --json). Returns the exit code; throws CliUsageError / CliPreflightError.
  */
-export async function runSearchCommand(argv: string[], io: CommandIo): Promise<number> {
+export async function runSearchCommand(argv: string[], io: CommandIo, env: { openAiApiKey: string | null } = { openAiApiKey: null }): Promise<number> {
   const options = parseCli(argv);
   if (options.help) {
     io.stdout(USAGE);
@@ -24,11 +24,11 @@ export async function runSearchCommand(argv: string[], io: CommandIo): Promise<n
     if (options.export !== undefined) await checkExportDir(options.export);
     // Loaded only now: it brings TF.js, whose wasm backend is not needed to look up NB201 cells.
     const { formatCodeReport, runCodeCommand } = await import('./code-command.ts');
-    const report = await runCodeCommand(options, io.stderr);
+    const report = await runCodeCommand(options, env, io.stderr);
     io.stdout(options.json ? JSON.stringify(report, null, 2) : formatCodeReport(report));
     return 0;
   }
-  const report = runNb201Command(options);
+  const report = await runNb201Command(options, env);
   io.stdout(options.json ? JSON.stringify(report, null, 2) : formatNb201Report(report));
   return 0;
 }

@@ -14,3 +14,4 @@ export * from './imagenette.ts';
 export * from './dataset-sources.ts';
 export * from './ensure-dataset.ts';
 export * from './split-validation.ts';
+export * from './hold-out.ts';

@@ -8,3 +8,4 @@ export * from './cell-edits.ts';
 export * from './cell-crossover.ts';
 export * from './rule-operator.ts';
 export * from './run-nb201-search.ts';
+export * from './nb201-space.ts';

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PromptChoice } from '@nasfleet/contracts';
 import { loadNb201Table } from './nb201-table.ts';
 import type { Nb201Table } from './nb201-table.ts';
-import { NB201_INITIAL_CELL, runNb201Search } from './run-nb201-search.ts';
+import { NB201_INITIAL_CELL } from './nb201-space.ts';
+import { runNb201Search } from './run-nb201-search.ts';
 
 const prompts: PromptChoice[] = ['improve', 'add-conv', 'add-residual', 'remove-layer', 'add-pooling'].map((intent) => ({ id: intent, intent }));
 const crossoverPrompt = { id: 'crossover', intent: 'crossover' };
@@ -12,8 +13,8 @@ beforeAll(() => {
 });
 
 describe('runNb201Search', () => {
-  it('starts from the tiny one-conv cell and reports the test accuracy of the best-by-validation cell', () => {
-    const report = runNb201Search({ table, dataset: 'cifar10', signal: 'val12', config: { strategy: 'llmatic', seed: 2 }, prompts, crossoverPrompt, evaluations: 300, checkpoints: [100, 300] });
+  it('starts from the tiny one-conv cell and reports the test accuracy of the best-by-validation cell', async () => {
+    const report = await runNb201Search({ table, dataset: 'cifar10', signal: 'val12', config: { strategy: 'llmatic', seed: 2 }, prompts, crossoverPrompt, evaluations: 300, checkpoints: [100, 300] });
     const first = report.engine.candidates()[0]!;
     expect(first.artifact).toBe(NB201_INITIAL_CELL);
     const best = report.best!;
@@ -27,17 +28,17 @@ describe('runNb201Search', () => {
     expect(report.coverage).toBeGreaterThan(0.3);
   });
 
-  it('counts evaluations to the first top-0.1% cell by 200-epoch validation', () => {
-    const report = runNb201Search({ table, dataset: 'cifar10', signal: 'val200', config: { strategy: 'regularized-evolution', seed: 1 }, prompts, crossoverPrompt, evaluations: 1500 });
+  it('counts evaluations to the first top-0.1% cell by 200-epoch validation', async () => {
+    const report = await runNb201Search({ table, dataset: 'cifar10', signal: 'val200', config: { strategy: 'regularized-evolution', seed: 1 }, prompts, crossoverPrompt, evaluations: 1500 });
     const top = table.topFraction('cifar10', 'val200', 0.001);
     const order = report.engine.candidates().filter((c) => c.result?.metrics);
     const firstTop = order.findIndex((c) => top.indices.has(c.result!.metrics!.index!));
     expect(report.firstTopHit).toBe(firstTop >= 0 ? firstTop + 1 : null);
   });
 
-  it('records operator failures as failed candidates, not crashes', () => {
-    const broken = { apply: () => ({ artifact: 'not a cell' }) };
-    const report = runNb201Search({ table, dataset: 'cifar10', signal: 'val200', config: { strategy: 'random' }, prompts, crossoverPrompt, evaluations: 20, operator: broken });
+  it('records operator failures as failed candidates, not crashes', async () => {
+    const broken = async (request: { id: string }) => ({ id: request.id, answer: 'not a cell', feedback: null, calls: [] });
+    const report = await runNb201Search({ table, dataset: 'cifar10', signal: 'val200', config: { strategy: 'random' }, prompts, crossoverPrompt, evaluations: 20, generate: broken });
     expect(report.failures).toBe(20);
     expect(report.best).toBeNull();
     expect(report.engine.candidates()[0]!.result!.outcome).toMatchObject({ status: 'failed', failure: { class: 'invalid-artifact' } });

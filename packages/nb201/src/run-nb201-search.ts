@@ -1,14 +1,11 @@
-import { archiveStats, createArchive, insert, runSync, SearchEngine } from '@nasfleet/search';
-import type { CandidateRequest, CandidateResult, Operator, PromptChoice } from '@nasfleet/contracts';
-import type { SearchConfigInput } from '@nasfleet/search';
-import { formatArchString } from './cell-space.ts';
-import { createNb201Evaluator } from './nb201-evaluator.ts';
+import { archiveStats, createArchive, insert, SearchEngine } from '@nasfleet/search';
+import type { CandidateResult, PromptChoice } from '@nasfleet/contracts';
+import type { SearchConfigInput, StrategyRegistry } from '@nasfleet/search';
+import { createGenerateStep, runLocalSearch } from '@nasfleet/steps';
+import type { GenerateStep, GeneratorSettings } from '@nasfleet/steps';
 import type { Nb201Signal } from './nb201-evaluator.ts';
+import { createNb201Space } from './nb201-space.ts';
 import type { Nb201Dataset, Nb201Table } from './nb201-table.ts';
-import { createNb201RuleOperator } from './rule-operator.ts';
-
-/** The initial network in the cell space: SPEC §1's "tiny" seed, a single 1x1 conv from input to output. */
-export const NB201_INITIAL_CELL = formatArchString([0, 0, 0, 2, 0, 0]);
 
 export interface Nb201SearchOptions {
   table: Nb201Table;
@@ -26,7 +23,12 @@ export interface Nb201SearchOptions {
   checkpoints?: number[];
   /** Fraction of the table (by 200-epoch validation) that counts as a "top" cell for `firstTopHit`. */
   topFraction?: number;
-  operator?: Operator;
+  /** Who edits cells: the rule-based cell operator (default, no LLM) or an LLM provider with the prompt set. */
+  generator?: GeneratorSettings;
+  /** A stand-in generate step (tests); overrides `generator`. */
+  generate?: GenerateStep;
+  strategies?: StrategyRegistry;
+  onResult?: (result: CandidateResult, told: number) => void;
 }
 
 export interface Nb201Pick {
@@ -50,18 +52,19 @@ export interface Nb201SearchReport {
 }
 
 /**
- * Runs one search on the NB201 table with the rule-based operator (no LLM): ask, edit the cell, look
- * it up, tell. Honest protocol: the search sees `signal`; the report quotes the test accuracy of the
- * cell with the best `signal`.
+ * Runs one search on the NB201 table through the same steps as every search: ask, generate (edit the
+ * cell: rule-based operator or an LLM), check (find the cell), evaluate (look it up), tell. Honest
+ * protocol: the search sees `signal`; the report quotes the test accuracy of the cell with the best
+ * `signal`.
  */
-export function runNb201Search(options: Nb201SearchOptions): Nb201SearchReport {
-  const evaluator = createNb201Evaluator({ table: options.table, dataset: options.dataset, signal: options.signal });
-  const networkArchive = { niches: 100, seed: 0, bounds: evaluator.spec.bounds, ...options.config.networkArchive };
+export async function runNb201Search(options: Nb201SearchOptions): Promise<Nb201SearchReport> {
+  const space = createNb201Space(options.table, { dataset: options.dataset, signal: options.signal });
+  const networkArchive = { niches: 100, seed: 0, bounds: space.descriptorBounds, ...options.config.networkArchive };
   const engine = SearchEngine.create(
     { ...options.config, networkArchive },
-    { prompts: options.prompts, crossoverPrompt: options.crossoverPrompt, initialArtifact: NB201_INITIAL_CELL },
+    { prompts: options.prompts, crossoverPrompt: options.crossoverPrompt, initialArtifact: space.initialArtifact },
+    options.strategies,
   );
-  const operator = options.operator ?? createNb201RuleOperator();
   const top = options.table.topFraction(options.dataset, 'val200', options.topFraction ?? 0.001);
   const checkpoints = new Set(options.checkpoints ?? []);
   const atCheckpoint: Record<number, Nb201Pick | null> = {};
@@ -70,21 +73,9 @@ export function runNb201Search(options: Nb201SearchOptions): Nb201SearchReport {
   let firstTopHit: number | null = null;
   let failures = 0;
 
-  const evaluate = (request: CandidateRequest): CandidateResult => {
-    const made = operator.apply(request);
-    if (made.artifact === null) {
-      return { id: request.id, artifact: null, outcome: { status: 'failed', failure: made.failure ?? { class: 'extraction', message: 'no cell' } }, feedback: made.feedback ?? null };
-    }
-    const looked = evaluator.evaluate(made.artifact);
-    const result: CandidateResult = { id: request.id, artifact: looked.arch ?? made.artifact, outcome: looked.outcome, feedback: made.feedback ?? null };
-    if (looked.descriptors) result.descriptors = looked.descriptors;
-    if (looked.metrics) result.metrics = looked.metrics;
-    return result;
-  };
-
-  runSync(engine, evaluate, {
-    evaluations: options.evaluations,
-    batch: options.batch ?? 1,
+  await runLocalSearch({
+    engine, space, evaluations: options.evaluations, batch: options.batch ?? 1,
+    generate: options.generate ?? createGenerateStep(space, options.generator ?? { kind: 'rule' }),
     onResult(result, _request, told) {
       if (result.outcome.status === 'ok') {
         const metrics = result.metrics!;
@@ -97,6 +88,7 @@ export function runNb201Search(options: Nb201SearchOptions): Nb201SearchReport {
         failures += 1;
       }
       if (checkpoints.has(told)) atCheckpoint[told] = best ? { ...best } : null;
+      options.onResult?.(result, told);
     },
   });
   const stats = archiveStats(shadow);

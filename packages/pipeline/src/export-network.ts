@@ -1,7 +1,7 @@
 import { architectureFromAnswer } from '@nasfleet/sandbox';
 import { exportModel, trainProxy, TrainConfig } from '@nasfleet/train';
 import type { ExportedModel, ImageDataset, TrainConfigInput } from '@nasfleet/train';
-import { holdOutValidation, reportDataset, ValidationConfig } from './hold-out.ts';
+import { holdOutValidation, reportDataset, ValidationConfig } from '@nasfleet/datasets';
 
 export class ExportError extends Error {
   override name = 'ExportError';

@@ -2,9 +2,9 @@ import { architectureFromAnswer } from '@nasfleet/sandbox';
 import type { Failure } from '@nasfleet/contracts';
 import { trainProxy, TrainConfig } from '@nasfleet/train';
 import type { ImageDataset, TrainConfigInput } from '@nasfleet/train';
-import type { Trainer } from './code-evaluator.ts';
-import { holdOutValidation, reportDataset } from './hold-out.ts';
-import type { ValidationConfig } from './hold-out.ts';
+import type { Trainer } from '@nasfleet/train';
+import { holdOutValidation, reportDataset } from '@nasfleet/datasets';
+import type { ValidationConfig } from '@nasfleet/datasets';
 
 /** The test accuracy of a returned network, in percent, or why it could not be measured. */
 export type TestMeasurement = { testAccuracy: number; failure: null } | { testAccuracy: null; failure: Failure };

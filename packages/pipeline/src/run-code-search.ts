@@ -1,15 +1,12 @@
-import { initialArchitecture, printCode } from '@nasfleet/arch';
-import { runAsync, SearchEngine } from '@nasfleet/search';
-import type { AsyncOperator, CandidateResult, Failure, PromptChoice } from '@nasfleet/contracts';
-import type { SearchConfigInput } from '@nasfleet/search';
-import type { ImageDataset } from '@nasfleet/train';
-import { createCodeEvaluator } from './code-evaluator.ts';
-import type { CodeEvaluatorConfig, Trainer } from './code-evaluator.ts';
-import { createCodeRuleOperator } from './code-rule-operator.ts';
+import { SearchEngine } from '@nasfleet/search';
+import type { CandidateResult, Failure, PromptChoice } from '@nasfleet/contracts';
+import type { SearchConfigInput, StrategyRegistry } from '@nasfleet/search';
+import { createGenerateStep, runLocalSearch } from '@nasfleet/steps';
+import type { GeneratorSettings } from '@nasfleet/steps';
+import type { ImageDataset, Trainer } from '@nasfleet/train';
+import { createCodeSpace } from './code-space.ts';
+import type { CodeSpaceConfig } from './code-space.ts';
 import { measureTestAccuracy } from './measure-test-accuracy.ts';
-
-/** Default network-archive bounds for small proxies: width/depth ratio [0, 200], FLOPs [0.1 M, 100 M]. */
-export const SMALL_PROXY_BOUNDS: [number, number][] = [[0, 200], [1e5, 1e8]];
 
 export interface CodeSearchOptions {
   dataset: ImageDataset;
@@ -17,10 +14,12 @@ export interface CodeSearchOptions {
   prompts: PromptChoice[];
   crossoverPrompt: PromptChoice;
   evaluations: number;
-  evaluator?: CodeEvaluatorConfig;
-  /** Stand-ins for the LLM operator and the trainer (tests); default: the rule-based operator and TF.js proxy training. */
-  operator?: AsyncOperator;
+  evaluator?: CodeSpaceConfig;
+  /** Who writes candidates: the rule-based operator (default, no LLM) or an LLM provider with the prompt set. */
+  generator?: GeneratorSettings;
+  /** A stand-in for TF.js proxy training (tests). */
   trainer?: Trainer;
+  strategies?: StrategyRegistry;
   onResult?: (result: CandidateResult, told: number) => void;
 }
 
@@ -35,47 +34,41 @@ export interface CodeSearchReport {
     id: string; code: string; validationAccuracy: number; testAccuracy: number | null; testFailure: Failure | null; params: number; flops: number;
   } | null;
   failures: Record<string, number>;
+  /** Candidates evaluated (trained), duplicates excluded. */
   trained: number;
   duplicates: number;
 }
 
 /**
- * A search in the open code space on one machine: the engine's requests go to the operator (rule-based
- * by default), its code to the evaluator (sandbox, checks, de-duplication, proxy training), results back.
- * Starts from SPEC §1's tiny network (1x1 conv with 1 channel → dense 1024 → dense classes).
- * The search sees validation accuracy only (a hold-out of the training images); the test split is
- * read once, after it, to report the returned network (NAS-Bench-201's protocol).
+ * A search in the open code space on one machine, through the same steps a fleet runs: the engine's
+ * requests go to the generate step (rule-based operator or an LLM), the answers to the code space's
+ * check (sandbox, caps), new architectures to its train step, results back. Starts from SPEC §1's tiny
+ * network (1x1 conv with 1 channel → dense 1024 → dense classes). The search sees validation accuracy
+ * only (a hold-out of the training images); the test split is read once, after it, to report the
+ * returned network (NAS-Bench-201's protocol).
  */
 export async function runCodeSearch(options: CodeSearchOptions): Promise<CodeSearchReport> {
   const { dataset } = options;
-  const evaluator = createCodeEvaluator(dataset, options.evaluator ?? {}, options.trainer);
-  const caps = evaluator.caps;
-  const ctx = { inputShape: dataset.inputShape, numClasses: dataset.numClasses, ...caps };
-  const operator = options.operator ?? createCodeRuleOperator(ctx);
-  const initial = printCode(initialArchitecture(ctx), { inputShape: dataset.inputShape, numClasses: dataset.numClasses });
-  const networkArchive = { niches: 100, seed: 0, bounds: SMALL_PROXY_BOUNDS, ...options.config.networkArchive };
-  const engine = SearchEngine.create({ ...options.config, networkArchive }, { prompts: options.prompts, crossoverPrompt: options.crossoverPrompt, initialArtifact: initial });
+  const space = await createCodeSpace(dataset, options.evaluator ?? {}, options.trainer);
+  const networkArchive = { niches: 100, seed: 0, bounds: space.descriptorBounds, ...options.config.networkArchive };
+  const engine = SearchEngine.create(
+    { ...options.config, networkArchive },
+    { prompts: options.prompts, crossoverPrompt: options.crossoverPrompt, initialArtifact: space.initialArtifact },
+    options.strategies,
+  );
   const failures: Record<string, number> = {};
   let duplicates = 0;
-  await runAsync(
-    engine,
-    async (request) => {
-      const made = await operator.apply(request);
-      const result =
-        made.artifact === null
-          ? { id: request.id, artifact: null, outcome: { status: 'failed' as const, failure: made.failure ?? { class: 'extraction' as const, message: 'no code' } } }
-          : await evaluator.evaluate(request.id, made.artifact);
-      return { ...result, feedback: made.feedback ?? null };
+  let trained = 0;
+  await runLocalSearch({
+    engine, space, evaluations: options.evaluations,
+    generate: createGenerateStep(space, options.generator ?? { kind: 'rule' }),
+    onResult(result, _request, told) {
+      if (result.metrics?.duplicateOfIndex !== undefined) duplicates += 1;
+      else if (result.metrics?.trainMs !== undefined) trained += 1;
+      if (result.outcome.status === 'failed') failures[result.outcome.failure.class] = (failures[result.outcome.failure.class] ?? 0) + 1;
+      options.onResult?.(result, told);
     },
-    {
-      evaluations: options.evaluations,
-      onResult(result, _request, told) {
-        if (result.outcome.status === 'failed') failures[result.outcome.failure.class] = (failures[result.outcome.failure.class] ?? 0) + 1;
-        if (result.metrics?.duplicateOfIndex !== undefined) duplicates += 1;
-        options.onResult?.(result, told);
-      },
-    },
-  );
+  });
   const best = engine.best();
   const metrics = best?.result?.metrics ?? {};
   let reported: CodeSearchReport['best'] = null;
@@ -83,17 +76,11 @@ export async function runCodeSearch(options: CodeSearchOptions): Promise<CodeSea
     // Retraining (seeded, same images) rather than keeping every candidate's weights: a search keeps
     // hundreds of candidates, and in a fleet the weights stay on the worker that trained them.
     const train = options.evaluator?.train ?? {};
-    const test = await measureTestAccuracy(best.artifact, dataset, { train, validation: options.evaluator?.validation ?? {}, trainer: options.trainer });
+    const test = await measureTestAccuracy(best.artifact, dataset, { train, validation: options.evaluator?.validation ?? {}, ...(options.trainer ? { trainer: options.trainer } : {}) });
     reported = {
       id: best.id, code: best.artifact, validationAccuracy: best.result.outcome.fitness, testAccuracy: test.testAccuracy, testFailure: test.failure,
       params: metrics.params ?? NaN, flops: metrics.flops ?? NaN,
     };
   }
-  return {
-    engine,
-    best: reported,
-    failures,
-    trained: evaluator.trained,
-    duplicates,
-  };
+  return { engine, best: reported, failures, trained, duplicates };
 }

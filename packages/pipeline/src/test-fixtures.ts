@@ -1,7 +1,7 @@
 // Test-only helpers shared by this package's test files (not exported from the package).
 import type { ImageDataset, ImageSplit } from '@nasfleet/datasets';
 import type { TrainConfig, TrainResult } from '@nasfleet/train';
-import type { Trainer } from './code-evaluator.ts';
+import type { Trainer } from '@nasfleet/train';
 
 /**
  * `dataset` with its test split behind a getter that counts reads (`reads()`); with `forbid`, any read

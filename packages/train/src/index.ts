@@ -11,3 +11,4 @@ export * from './wasm-kernels/index.ts';
 export * from './arch-fixtures.ts';
 export * from './nb201-network.ts';
 export * from './export-model.ts';
+export * from './train-job.ts';

@@ -1,5 +1,6 @@
-import { splitValidation, takeFirst } from '@nasfleet/datasets';
-import type { ImageDataset, ImageSplit } from '@nasfleet/datasets';
+import { splitValidation } from './split-validation.ts';
+import { takeFirst } from './image-dataset.ts';
+import type { ImageDataset, ImageSplit } from './image-dataset.ts';
 import { z } from 'zod';
 
 /**

@@ -1,0 +1,75 @@
+import { Architecture } from '@nasfleet/arch';
+import { formatZodError, TrainJob, TrainJobResult } from '@nasfleet/contracts';
+import type { DatasetRef } from '@nasfleet/contracts';
+import { holdOutValidation, searchDataset } from '@nasfleet/datasets';
+import type { ImageDataset } from '@nasfleet/datasets';
+import { TrainConfig } from './train-config.ts';
+import { trainProxy } from './train-proxy.ts';
+import type { TrainResult } from './train-proxy.ts';
+
+/**
+ * How an architecture is trained and scored, with `TrainResult`'s contract: the fitness is top-1 on
+ * the split `config.evaluate` names. Injectable so tests can stand in a slow or failing trainer.
+ */
+export type Trainer = (arch: Architecture, dataset: ImageDataset, config: TrainConfig) => Promise<TrainResult>;
+
+/** Loads the whole dataset a reference names (training and test splits); the step draws the hold-out itself. */
+export type DatasetLoader = (ref: DatasetRef) => Promise<ImageDataset>;
+
+/** A train job that cannot be run at all (malformed payload, unknown dataset): not a result of the candidate. */
+export class TrainJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainJobError';
+  }
+}
+
+export interface TrainStep {
+  /** Trains one candidate; a bad network is a failed outcome, a bad job a TrainJobError. */
+  run(job: unknown): Promise<TrainJobResult>;
+  /** The images a reference trains and is scored on (cached per reference), e.g. for a local driver's report. */
+  data(ref: DatasetRef): Promise<ImageDataset>;
+}
+
+/**
+ * The train step: architecture + dataset reference + train config → outcome and metrics. Every
+ * worker rebuilds the same seeded validation hold-out from the reference, so a candidate scores the
+ * same wherever it trains; fitness is validation top-1 in percent, the test split is never read.
+ * Imports nothing of the search engine: a training worker loads only this and TF.js.
+ */
+export function createTrainStep(deps: { loadDataset: DatasetLoader; trainer?: Trainer }): TrainStep {
+  const trainer = deps.trainer ?? trainProxy;
+  const cache = new Map<string, Promise<ImageDataset>>();
+  const data = (ref: DatasetRef): Promise<ImageDataset> => {
+    const key = JSON.stringify(ref);
+    let held = cache.get(key);
+    if (!held) {
+      held = deps.loadDataset(ref).then((dataset) => searchDataset(dataset, holdOutValidation(dataset, ref.trainSubset, ref.validation)));
+      held.catch(() => cache.delete(key));
+      cache.set(key, held);
+    }
+    return held;
+  };
+  return {
+    data,
+    async run(input) {
+      const parsed = TrainJob.safeParse(input);
+      if (!parsed.success) throw new TrainJobError(`the train job is malformed: ${formatZodError(parsed.error)}`);
+      const job = parsed.data;
+      const config = TrainConfig.safeParse(job.train);
+      if (!config.success) throw new TrainJobError(`the train job's train config is invalid: ${formatZodError(config.error)}`);
+      const arch = Architecture.safeParse(job.architecture);
+      if (!arch.success) {
+        return { candidateId: job.candidateId, outcome: { status: 'failed', failure: { class: 'invalid-artifact', message: `the architecture description is not valid: ${formatZodError(arch.error, { max: 8 })}` } }, metrics: {} };
+      }
+      // The hold-out is already the subset: the trainer uses all of its training part and scores validation.
+      const trained = await trainer(arch.data, await data(job.dataset), { ...config.data, trainSubset: null, evaluate: 'validation' });
+      const m = trained.metrics;
+      const metrics: Record<string, number> = { trainMs: m.wallMs, steps: m.steps };
+      if (m.imagesPerSec !== undefined) metrics.imagesPerSec = m.imagesPerSec;
+      if (m.trainLoss !== undefined) metrics.trainLoss = m.trainLoss;
+      const outcome = trained.outcome.status === 'ok' ? { status: 'ok' as const, fitness: 100 * trained.outcome.fitness } : trained.outcome;
+      return TrainJobResult.parse({ candidateId: job.candidateId, outcome, metrics });
+    },
+  };
+}
