@@ -34,7 +34,7 @@ export async function runCodeCommand(options: Extract<CliOptions, { space: 'code
   const { settings, choice, prompts } = await setUpGenerator(options, env);
   const usage = llmUsageCounter();
   const report = await runCodeSearch({
-    dataset, prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, evaluations: options.evaluations, generator: settings,
+    dataset, prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, promptSetHash: prompts.hash, evaluations: options.evaluations, generator: settings,
     config: { strategy: options.strategy, seed: options.seed, generationSize: Math.min(100, Math.max(4, Math.ceil(options.evaluations / 4))), llmatic: { ablation: options.ablation, seedNetworks: Math.min(10, Math.max(2, Math.floor(options.evaluations / 4))) } },
     evaluator: { train: { trainSubset: options.trainSubset, testSubset: options.testSubset, seed: options.seed, epochs: options.epochs, learningRate: options.learningRate } },
     onResult(result, told) {

@@ -28,7 +28,7 @@ export async function runNb201Command(options: Extract<CliOptions, { space: 'nb2
   const usage = llmUsageCounter();
   const report = await runNb201Search({
     table, dataset: options.dataset, signal: options.signal, evaluations: options.evaluations, batch: options.batch,
-    prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, generator: settings,
+    prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, promptSetHash: prompts.hash, generator: settings,
     config: { strategy: options.strategy, seed: options.seed, llmatic: { ablation: options.ablation } },
     onResult: (result) => usage.add(result.metrics),
   });

@@ -25,6 +25,8 @@ export interface Nb201SearchOptions {
   topFraction?: number;
   /** Who edits cells: the rule-based cell operator (default, no LLM) or an LLM provider with the prompt set. */
   generator?: GeneratorSettings;
+  /** The hash of the prompt set (`loadPromptSet().hash`), recorded in the search's state. */
+  promptSetHash?: string;
   /** A stand-in generate step (tests); overrides `generator`. */
   generate?: GenerateStep;
   strategies?: StrategyRegistry;
@@ -62,7 +64,7 @@ export async function runNb201Search(options: Nb201SearchOptions): Promise<Nb201
   const networkArchive = { niches: 100, seed: 0, bounds: space.descriptorBounds, ...options.config.networkArchive };
   const engine = SearchEngine.create(
     { ...options.config, networkArchive },
-    { prompts: options.prompts, crossoverPrompt: options.crossoverPrompt, initialArtifact: space.initialArtifact },
+    { prompts: options.prompts, crossoverPrompt: options.crossoverPrompt, initialArtifact: space.initialArtifact, ...(options.promptSetHash ? { promptSetHash: options.promptSetHash } : {}) },
     options.strategies,
   );
   const top = options.table.topFraction(options.dataset, 'val200', options.topFraction ?? 0.001);

@@ -17,6 +17,8 @@ export interface CodeSearchOptions {
   evaluator?: CodeSpaceConfig;
   /** Who writes candidates: the rule-based operator (default, no LLM) or an LLM provider with the prompt set. */
   generator?: GeneratorSettings;
+  /** The hash of the prompt set (`loadPromptSet().hash`), recorded in the search's state. */
+  promptSetHash?: string;
   /** A stand-in for TF.js proxy training (tests). */
   trainer?: Trainer;
   strategies?: StrategyRegistry;
@@ -53,7 +55,7 @@ export async function runCodeSearch(options: CodeSearchOptions): Promise<CodeSea
   const networkArchive = { niches: 100, seed: 0, bounds: space.descriptorBounds, ...options.config.networkArchive };
   const engine = SearchEngine.create(
     { ...options.config, networkArchive },
-    { prompts: options.prompts, crossoverPrompt: options.crossoverPrompt, initialArtifact: space.initialArtifact },
+    { prompts: options.prompts, crossoverPrompt: options.crossoverPrompt, initialArtifact: space.initialArtifact, ...(options.promptSetHash ? { promptSetHash: options.promptSetHash } : {}) },
     options.strategies,
   );
   const failures: Record<string, number> = {};

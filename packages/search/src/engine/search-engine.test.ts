@@ -89,6 +89,15 @@ describe('SearchEngine', () => {
     expect(() => make('regularized-evolution', 1, { regularizedEvolution: { population: 5, tournament: 10 } })).toThrow(/tournament/);
   });
 
+  it('records the prompt set\'s hash with the search, through a snapshot, and refuses one that is not a sha256', () => {
+    const hash = 'ab'.repeat(32);
+    const engine = SearchEngine.create({ strategy: 'llmatic', networkArchive: { bounds: TOY_BOUNDS } }, { ...setup, promptSetHash: hash });
+    expect(engine.promptSetHash).toBe(hash);
+    expect(SearchEngine.restore(JSON.parse(JSON.stringify(engine.snapshot()))).promptSetHash).toBe(hash);
+    expect(make('llmatic').promptSetHash).toBeNull();
+    expect(() => SearchEngine.create({ strategy: 'llmatic', networkArchive: { bounds: TOY_BOUNDS } }, { ...setup, promptSetHash: 'abc' })).toThrow(/promptSetHash[\s\S]*a sha256 in hex/);
+  });
+
   it('keeps provenance: parents, prompt, temperature, artifact and result of every candidate', () => {
     const engine = make('llmatic', 3);
     runToy(engine, 60);

@@ -76,6 +76,11 @@ export class SearchEngine {
     return new SearchEngine(config, snapshot.setup, Rng.fromState(snapshot.rng), log, definition, strategy, snapshot.nextIndex, snapshot.initialId);
   }
 
+  /** The hash of the prompt set the search was created with (null when none was recorded). */
+  get promptSetHash(): string | null {
+    return this.setup.promptSetHash ?? null;
+  }
+
   /** Hands out `n` new candidate requests. */
   ask(n: number): CandidateRequest[] {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`ask(n) needs a non-negative integer, got ${n}`);
