@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatZodError } from '@nasfleet/contracts';
 
 /**
  * Parses a provider's config with its schema; a bad one throws an Error saying which provider and,
@@ -8,6 +9,5 @@ import { z } from 'zod';
 export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(config)'}: ${i.message}`);
-  throw new Error(`invalid ${what} config: ${issues.join('; ')}`, { cause: parsed.error });
+  throw new Error(`invalid ${what} config: ${formatZodError(parsed.error, { root: '(config)' })}`, { cause: parsed.error });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { CROSSOVER_INTENT, MutationIntent } from '@nasfleet/contracts';
+import { CROSSOVER_INTENT, formatZodError, MutationIntent } from '@nasfleet/contracts';
 import type { PromptChoice } from '@nasfleet/contracts';
 
 /** The repository's prompts/ folder. */
@@ -36,7 +36,7 @@ export function parsePromptFile(file: string, content: string): PromptFile {
   }
   const parsed = FrontMatter.safeParse(meta);
   if (!parsed.success) {
-    throw new PromptFileError(file, parsed.error.issues.map((i) => `${i.path.join('.') || 'front matter'}: ${i.message}`).join('; '));
+    throw new PromptFileError(file, formatZodError(parsed.error, { root: 'front matter' }));
   }
   const text = match[2]!.trim();
   if (!text) throw new PromptFileError(file, 'the instruction text is empty');
