@@ -3,6 +3,7 @@ import { formatZodError, TrainJob, TrainJobResult } from '@nasfleet/contracts';
 import type { DatasetRef } from '@nasfleet/contracts';
 import { holdOutValidation, searchDataset } from '@nasfleet/datasets';
 import type { ImageDataset } from '@nasfleet/datasets';
+import { selectBackend } from './backend.ts';
 import { TrainConfig } from './train-config.ts';
 import { trainProxy } from './train-proxy.ts';
 import type { TrainResult } from './train-proxy.ts';
@@ -35,10 +36,14 @@ export interface TrainStep {
  * The train step: architecture + dataset reference + train config → outcome and metrics. Every
  * worker rebuilds the same seeded validation hold-out from the reference, so a candidate scores the
  * same wherever it trains; fitness is validation top-1 in percent, the test split is never read.
- * Imports nothing of the search engine: a training worker loads only this and TF.js.
+ * Imports nothing of the search engine: a training worker loads only this and TF.js. Selects the
+ * TF.js backend (`selectBackend`) before the first job unless a stand-in trainer or `prepare` is given.
  */
-export function createTrainStep(deps: { loadDataset: DatasetLoader; trainer?: Trainer }): TrainStep {
+export function createTrainStep(deps: { loadDataset: DatasetLoader; trainer?: Trainer; prepare?: () => Promise<unknown> }): TrainStep {
   const trainer = deps.trainer ?? trainProxy;
+  // TF.js needs a backend before the first op; selecting one is what a worker does once, before its first job.
+  const prepare = deps.prepare ?? (deps.trainer ? async () => undefined : () => selectBackend());
+  let prepared: Promise<unknown> | null = null;
   const cache = new Map<string, Promise<ImageDataset>>();
   const data = (ref: DatasetRef): Promise<ImageDataset> => {
     const key = JSON.stringify(ref);
@@ -62,6 +67,7 @@ export function createTrainStep(deps: { loadDataset: DatasetLoader; trainer?: Tr
       if (!arch.success) {
         return { candidateId: job.candidateId, outcome: { status: 'failed', failure: { class: 'invalid-artifact', message: `the architecture description is not valid: ${formatZodError(arch.error, { max: 8 })}` } }, metrics: {} };
       }
+      await (prepared ??= prepare());
       // The hold-out is already the subset: the trainer uses all of its training part and scores validation.
       const trained = await trainer(arch.data, await data(job.dataset), { ...config.data, trainSubset: null, evaluate: 'validation' });
       const m = trained.metrics;
