@@ -22,7 +22,9 @@ export interface LocalSearchOptions {
  * check → (de-duplication by canonical hash, in the engine's durable state) → evaluate → assemble →
  * tell. A candidate whose architecture an earlier one has takes that one's result (waiting for it
  * when it is still in flight) and is not evaluated again. Throws what a step throws that is not a
- * candidate's failure (e.g. the LLM server is gone): the search stops with it.
+ * candidate's failure (e.g. the LLM server is gone): the search stops with it. Nothing more is
+ * asked after such an error; the candidates already running finish (and are told) before it is
+ * thrown, so no step of this search runs on once the call has returned.
  */
 export async function runLocalSearch(options: LocalSearchOptions): Promise<void> {
   const { engine, space, generate } = options;
@@ -63,20 +65,35 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
   if (options.concurrency !== undefined) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
     let asked = 0;
+    // The first error stops every worker from asking more; the candidates already running finish and are told.
+    const stop: { error?: unknown } = {};
     const worker = async (): Promise<void> => {
-      while (asked < options.evaluations) {
+      while (!('error' in stop) && asked < options.evaluations) {
         asked += 1;
         const [request] = engine.ask(1);
-        tell([await start(request!)], [request!]);
+        try {
+          tell([await start(request!)], [request!]);
+        } catch (error) {
+          if (!('error' in stop)) stop.error = error;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency, options.evaluations) }, worker));
+    if ('error' in stop) throw stop.error;
     return;
   }
   const batch = options.batch ?? 1;
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError('batch must be a positive integer');
   while (told < options.evaluations) {
     const requests = engine.ask(Math.min(batch, options.evaluations - told));
-    tell(await Promise.all(requests.map(start)), requests);
+    // The whole batch settles before an error is thrown, so nothing of it still runs once this returns.
+    const settled = await Promise.allSettled(requests.map(start));
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) {
+      const finished = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [{ result: s.value, request: requests[i]! }] : []));
+      tell(finished.map((f) => f.result), finished.map((f) => f.request));
+      throw failed.reason;
+    }
+    tell(settled.map((s) => (s as PromiseFulfilledResult<CandidateResult>).value), requests);
   }
 }
