@@ -42,6 +42,8 @@ async function waitReady(url: string, timeoutMs: number, child: ChildProcess): P
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} before it was ready`);
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+    // A refused probe is expected while the server starts; without a listener ioredis prints it as unhandled.
+    client.on('error', () => undefined);
     try {
       await client.connect();
       // With AOF, redis answers LOADING while it replays the file: not ready yet.
