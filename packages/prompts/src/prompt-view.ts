@@ -1,8 +1,8 @@
 import type { CandidateRef, Failure, Feedback, MemoryEntry, Outcome } from '@nasfleet/contracts';
 
 /**
- * How the search's fitness reads as an accuracy: the code space's trainer reports a fraction in
- * [0, 1], the NB201 table reports percent. Prompts always show percent.
+ * How the search's fitness reads as an accuracy: both spaces tell the engine percent (the code
+ * space scales the trainer's fraction); a caller scoring in [0, 1] says 'fraction'. Prompts always show percent.
  */
 export type FitnessUnit = 'fraction' | 'percent';
 

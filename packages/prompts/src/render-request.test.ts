@@ -11,6 +11,7 @@ const codeBrief: SpaceBrief = {
   space: 'code',
   task: describeTask({ dataset: 'Fashion-MNIST', inputShape: [28, 28, 1], numClasses: 10, maxParams: 1_500_000, maxFlops: 50_000_000 }),
   answerContract: CONTRACT,
+  fitnessUnit: 'fraction', // these tests' candidates score in [0, 1]
 };
 const nb201Brief: SpaceBrief = { space: 'nb201', task: 'Classify CIFAR-10 images (NAS-Bench-201, 200-epoch validation accuracy).', answerContract: NB201_ANSWER_CONTRACT };
 
@@ -166,9 +167,11 @@ describe('renderRequest: improve (feedback-memory)', () => {
     }
   });
 
-  it('the fitness unit can be overridden (a code search scored in percent)', () => {
-    const user = renderRequest(improve({ reference: ref('c6', net(32), ok(87.4)), memory: null }), set, { ...codeBrief, fitnessUnit: 'percent' }).improver![1]!.content;
+  it('reads fitness as percent unless told otherwise, in both spaces (what the code space tells the engine)', () => {
+    const { fitnessUnit: _unit, ...percentBrief } = codeBrief;
+    const user = renderRequest(improve({ reference: ref('c6', net(32), ok(87.4)), memory: null }), set, percentBrief).improver![1]!.content;
     expect(user).toContain('(result: accuracy 87.4%)');
+    expect(user).not.toContain('8740');
   });
 });
 

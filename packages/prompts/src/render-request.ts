@@ -19,7 +19,7 @@ export interface SpaceBrief {
   task: string;
   /** How an answer must look: the sandbox's CODE_CONTRACT, or NB201_ANSWER_CONTRACT. */
   answerContract: string;
-  /** Unit of `outcome.fitness`; default: 'fraction' in the code space (the trainer), 'percent' in NB201 (the table). */
+  /** Unit of `outcome.fitness`: 'percent' (default: what both spaces tell the engine), or 'fraction' for a caller that scores in [0, 1]. */
   fitnessUnit?: FitnessUnit;
 }
 
@@ -71,7 +71,7 @@ export function renderRequest(request: CandidateRequest, set: PromptSet, brief: 
   if (request.operator === 'seed' || request.operator === 'sample') {
     throw new RenderRequestError(`a '${request.operator}' request needs no LLM (it evaluates or samples an architecture directly); render only mutate, crossover and improve requests`);
   }
-  const unit = brief.fitnessUnit ?? (brief.space === 'code' ? 'fraction' : 'percent');
+  const unit = brief.fitnessUnit ?? 'percent';
   const lang = brief.space === 'code' ? 'javascript' : 'text';
   const parents = request.parents.map((p, i) => candidateView(p, i + 1, lang, unit));
   const memory = memoryViews(request.memory, unit);
