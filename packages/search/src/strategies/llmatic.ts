@@ -126,7 +126,12 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
       temperature = cfg.initialTemperature;
     } else if (!curious || ctx.rng.chance(cfg.randomPromptShare)) {
       promptIndex = ctx.rng.int(0, ctx.prompts.length - 1);
-      temperature = curious ? curious.payload.temperature : state!.temperature;
+      // A random prompt is sampled at its own temperature, not the most curious individual's. The paper
+      // gives each child "the prompt individual's temperature", and a prompt may hold several individuals
+      // (one per temperature niche of the prompt archive): take the one the paper's selection would take,
+      // the most curious of that prompt's individuals. With none yet, the strategy's own temperature.
+      const own = curious ? mostCurious(promptArchive!, promptIndex) : null;
+      temperature = own ? own.payload.temperature : state!.temperature;
     } else {
       promptIndex = curious.payload.promptIndex;
       temperature = curious.payload.temperature;
@@ -163,9 +168,23 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     };
   }
 
+  /**
+   * "The previous generation's best" (paper): the best fitness told so far in generation g−1, not the
+   * best of all earlier generations. Told out of order (steady state, no generation barrier), g−1 may
+   * have no told success yet: then the most recent earlier generation that has one stands in for it, so
+   * a child is still judged against recent progress rather than credited for anything. Null when no
+   * earlier generation has a told success (generation 0, or only failures so far).
+   */
   function previousBest(generation: number): number | null {
+    let latest = -1;
     let best: number | null = null;
-    for (const [g, f] of Object.entries(state!.generationBest)) if (Number(g) < generation && (best === null || f > best)) best = f;
+    for (const [g, f] of Object.entries(state!.generationBest)) {
+      const n = Number(g);
+      if (n < generation && n > latest) {
+        latest = n;
+        best = f;
+      }
+    }
     return best;
   }
 

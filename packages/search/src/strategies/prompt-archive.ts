@@ -20,10 +20,16 @@ export function promptDescriptors(promptIndex: number, promptCount: number, temp
   return [promptCount > 1 ? promptIndex / (promptCount - 1) : 0, temperature];
 }
 
-/** The most curious prompt individual (ties: the lowest niche), or null when the archive is empty. */
-export function mostCurious(archive: PromptArchive): Elite<PromptPayload> | null {
+/**
+ * The most curious prompt individual (ties: the lowest niche), or null when the archive is empty; with
+ * `promptIndex`, the most curious of that prompt's individuals, or null when it has none.
+ */
+export function mostCurious(archive: PromptArchive, promptIndex?: number): Elite<PromptPayload> | null {
   let best: Elite<PromptPayload> | null = null;
-  for (const e of elites(archive)) if (!best || e.payload.curiosity > best.payload.curiosity) best = e;
+  for (const e of elites(archive)) {
+    if (promptIndex !== undefined && e.payload.promptIndex !== promptIndex) continue;
+    if (!best || e.payload.curiosity > best.payload.curiosity) best = e;
+  }
   return best;
 }
 
