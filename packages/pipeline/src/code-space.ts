@@ -36,6 +36,22 @@ export const CodeSpaceConfig = z.object({
 });
 export type CodeSpaceConfig = z.input<typeof CodeSpaceConfig>;
 
+/** A dataset known by its name and shape before its images are read (what checking answers needs): `load` reads it. */
+export interface DeferredDataset {
+  name: string;
+  inputShape: [number, number, number];
+  numClasses: number;
+  load(): Promise<ImageDataset>;
+}
+
+async function loadDeferred(deferred: DeferredDataset): Promise<ImageDataset> {
+  const loaded = await deferred.load();
+  if (loaded.inputShape.join('x') !== deferred.inputShape.join('x') || loaded.numClasses !== deferred.numClasses) {
+    throw new Error(`${deferred.name} was declared ${deferred.inputShape.join('x')} with ${deferred.numClasses} classes but loaded as ${loaded.inputShape.join('x')} with ${loaded.numClasses}`);
+  }
+  return loaded;
+}
+
 /** The code space with what a report needs besides the SearchSpace contract. */
 export interface CodeSpace extends SearchSpace {
   /** The caps in force (defaults filled in). */
@@ -54,21 +70,27 @@ export interface CodeSpace extends SearchSpace {
  * `evaluate` is the train step (proxy training, fitness = validation top-1 in percent on a seeded,
  * stratified hold-out of the training images; the test split is never read). Descriptors = [width/depth
  * ratio, FLOPs]; canonical hash = same network, however written. Rejects at creation when the hold-out
- * cannot be drawn (too few images of a class).
+ * cannot be drawn (too few images of a class). From a DeferredDataset, nothing is read at creation:
+ * `check` works at once, the images are loaded and the hold-out drawn (or refused) at the first
+ * `evaluate`, and `data` throws until then.
  */
-export async function createCodeSpace(dataset: ImageDataset, config: CodeSpaceConfig = {}, trainer?: Trainer): Promise<CodeSpace> {
+export async function createCodeSpace(dataset: ImageDataset | DeferredDataset, config: CodeSpaceConfig = {}, trainer?: Trainer): Promise<CodeSpace> {
   const cfg = CodeSpaceConfig.parse(config);
   const { trainSubset, ...trainConfig } = cfg.train;
   const datasetRef = DatasetRef.parse({ name: datasetName(dataset.name), trainSubset, validation: cfg.validation });
-  const step = createTrainStep({ loadDataset: async () => dataset, ...(trainer ? { trainer } : {}) });
-  const data = await step.data(datasetRef);
+  const loadDataset = 'load' in dataset ? () => loadDeferred(dataset) : async () => dataset;
+  const step = createTrainStep({ loadDataset, ...(trainer ? { trainer } : {}) });
+  let data = 'load' in dataset ? null : await step.data(datasetRef);
   const shape = { inputShape: dataset.inputShape, numClasses: dataset.numClasses };
   const ctx = { ...shape, ...cfg.caps };
   const failed = (artifact: string | null, failure: Failure, checkMs: number): CheckResult => ({ ok: false, artifact, failure, metrics: { checkMs } });
   return {
     name: 'code',
     caps: cfg.caps,
-    data,
+    get data() {
+      if (!data) throw new Error(`the ${dataset.name} images of this code space are read at its first evaluate`);
+      return data;
+    },
     datasetRef,
     trainConfig: { ...trainConfig, trainSubset: null, evaluate: 'validation' },
     brief: {
@@ -93,6 +115,7 @@ export async function createCodeSpace(dataset: ImageDataset, config: CodeSpaceCo
       };
     },
     async evaluate(checked, candidateId) {
+      data ??= await step.data(datasetRef);
       const trained = await step.run({ searchId: 'local', candidateId, architecture: checked.architecture, dataset: datasetRef, train: trainConfig });
       return { outcome: trained.outcome, metrics: trained.metrics };
     },

@@ -1,1 +1,11 @@
-export {};
+export * from './queue-names.ts';
+export * from './queue-config.ts';
+export * from './job-id.ts';
+export * from './connections.ts';
+export * from './result-message.ts';
+export * from './queue-specs.ts';
+export * from './queue-producer.ts';
+export * from './create-queue-worker.ts';
+export * from './sandboxed-processor.ts';
+export * from './child-exec-argv.ts';
+export * from './queue-metrics.ts';

@@ -1,0 +1,61 @@
+import { UnrecoverableError } from 'bullmq';
+import type { GenerateJob } from '@nasfleet/contracts';
+import { LlmModelNotFoundError, LlmRequestError } from '@nasfleet/llm';
+import type { PromptSet } from '@nasfleet/prompts';
+import type { QueueHandler, ResultMessageInput, WorkerInfo } from '@nasfleet/queues';
+import { createGenerateStep } from '@nasfleet/steps';
+import type { GeneratorSettings, SearchSpace } from '@nasfleet/steps';
+import type { ProviderCache } from './provider-cache.ts';
+import type { SpaceCache } from './space-cache.ts';
+
+/** What the LLM role's handler works with. */
+export interface LlmHandlerDeps {
+  spaces: SpaceCache;
+  providers: ProviderCache;
+  /** This worker's prompt set: jobs rendered with another (another hash) are refused. */
+  prompts: PromptSet;
+  publish: (result: ResultMessageInput) => Promise<unknown>;
+  worker: WorkerInfo;
+  now: () => Date;
+}
+
+/** Who writes the answer for a job: the space's rule operator, or the job's LLM with this worker's prompts. */
+function generatorFor(job: GenerateJob, deps: LlmHandlerDeps): GeneratorSettings {
+  const { llm } = job;
+  if (llm.provider === 'rule') return { kind: 'rule' };
+  if (!llm.generatorModel) throw new UnrecoverableError(`llm.generatorModel: required with provider ${llm.provider}`);
+  return {
+    kind: 'llm', provider: deps.providers(llm.provider, llm.endpoint), prompts: deps.prompts,
+    generatorModel: llm.generatorModel, ...(llm.improverModel ? { improverModel: llm.improverModel } : {}), maxTokens: llm.maxTokens,
+  };
+}
+
+/**
+ * The LLM role: a GenerateJob → generate (the rule operator or the job's LLM) → the space's check
+ * (the sandbox: hostile code is stopped there and is a failed check, never a failed job) → one
+ * ResultMessage `{ generate, check }` on `results`, published before the job completes (a retry
+ * publishes under the same id, so at most one result per candidate). What a retry cannot fix fails
+ * the job at once (UnrecoverableError): another prompt set, an unknown space, a missing model, a
+ * request the server rejects. An LLM server that stays unavailable through the provider's own retries
+ * is an ordinary Error, so BullMQ tries the job again later, with backoff.
+ */
+export function createLlmHandler(deps: LlmHandlerDeps): QueueHandler<'llm'> {
+  return async (job) => {
+    const startedAt = deps.now().toISOString();
+    if (job.promptSetHash !== deps.prompts.hash) {
+      throw new UnrecoverableError(`the job was rendered with prompt set ${job.promptSetHash}, this worker has ${deps.prompts.hash} (${deps.prompts.dir}): run workers with the search's prompt files`);
+    }
+    const space: SearchSpace = await deps.spaces.get(job.space);
+    let generate;
+    try {
+      generate = await createGenerateStep(space, generatorFor(job, deps))(job.request);
+    } catch (error) {
+      if (error instanceof LlmModelNotFoundError || error instanceof LlmRequestError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+    const check = generate.answer === null ? null : await space.check(generate.answer);
+    const payload = { generate, check };
+    await deps.publish({ searchId: job.searchId, candidateId: job.request.id, step: 'generate', worker: deps.worker, startedAt, finishedAt: deps.now().toISOString(), payload });
+    return payload;
+  };
+}

@@ -1,0 +1,49 @@
+import { readWorkerConfig, WorkerConfigError } from './config.ts';
+import { startWorker } from './start-worker.ts';
+
+/**
+ * A fleet worker process: `node --import tsx apps/worker/src/main.ts` with REDIS_URL and
+ * WORKER_ROLE=llm|train (see config.ts for the rest). Logs to stderr: a line when ready, one per
+ * job, one when closed. SIGTERM or SIGINT closes it gracefully (the jobs in progress finish, then
+ * exit code 0); a second signal stops at once and leaves them to be retried as stalled. A bad
+ * environment is one `error:` line and exit code 1.
+ */
+const log = (line: string): void => {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const config = readWorkerConfig();
+  const running = await startWorker(config, log);
+  const redis = new URL(config.redisUrl);
+  log(`worker ${running.info.id} ready: role ${config.role}, concurrency ${config.concurrency}, queue ${config.queue.prefix}:${running.queue} on ${redis.protocol}//${redis.host} (pid ${process.pid})`);
+  let closing = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      log(`${signal} again: closing without waiting for the jobs in progress`);
+      void running.close(true).finally(() => process.exit(1));
+      return;
+    }
+    closing = true;
+    log(`${signal}: closing, the jobs in progress finish first`);
+    running.close().then(
+      () => {
+        log('closed');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log(`error while closing: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`error: ${message}\n`);
+  if (!(error instanceof WorkerConfigError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { CheckResult, GenerateResult, TrainJobResult } from '@nasfleet/contracts';
+
+/** What an LLM worker made of a GenerateJob: the answer, and what check found in it (null when there was no answer to check). */
+export const GenerateOutput = z.object({
+  generate: GenerateResult,
+  check: CheckResult.nullable(),
+});
+export type GenerateOutput = z.infer<typeof GenerateOutput>;
+
+/** Which worker produced a result: its id (WORKER_ID), host and process, for provenance and debugging. */
+export const WorkerInfo = z.object({
+  id: z.string().min(1),
+  host: z.string().min(1),
+  pid: z.number().int().positive(),
+});
+export type WorkerInfo = z.infer<typeof WorkerInfo>;
+
+const envelope = {
+  searchId: z.string().min(1),
+  candidateId: z.string().min(1),
+  worker: WorkerInfo,
+  /** When the worker started on the job, and when it was done (ISO 8601). */
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+};
+
+/**
+ * One message on the `results` queue: a step's outcome for one candidate, as the orchestrator (the
+ * one writer) consumes it. `step` says which payload it carries: `{ generate, check }` from an LLM
+ * worker, a TrainJobResult from a training worker.
+ */
+export const ResultMessage = z.discriminatedUnion('step', [
+  z.object({ ...envelope, step: z.literal('generate'), payload: GenerateOutput }),
+  z.object({ ...envelope, step: z.literal('train'), payload: TrainJobResult }),
+]);
+export type ResultMessage = z.infer<typeof ResultMessage>;
+export type ResultMessageInput = z.input<typeof ResultMessage>;
