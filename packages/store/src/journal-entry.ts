@@ -1,15 +1,19 @@
 import { z } from 'zod';
-import { CandidateResult } from '@nasfleet/contracts';
+import { CandidateResult, CheckResult, GenerateResult } from '@nasfleet/contracts';
 
 /**
  * One engine operation, journalled before the orchestrator acts on it; replaying a search's entries
  * in seq order on its latest snapshot gives back the engine. `ask` carries the ids it handed out
- * (asks are deterministic, so a replay can check itself against them).
+ * (asks are deterministic, so a replay can check itself against them). `generated` is a candidate's
+ * stage record, not an engine operation: its generate step's output and check (null when there was no
+ * answer), so that a restarted orchestrator trains it (or copies a duplicate's result) instead of
+ * generating it again.
  */
 export const JournalEntry = z.discriminatedUnion('op', [
   z.object({ op: z.literal('ask'), n: z.number().int().nonnegative(), ids: z.array(z.string()) }),
   z.object({ op: z.literal('tell'), results: z.array(CandidateResult) }),
   z.object({ op: z.literal('claim'), id: z.string(), hash: z.string() }),
+  z.object({ op: z.literal('generated'), id: z.string(), generate: GenerateResult, check: CheckResult.nullable() }),
 ]);
 export type JournalEntry = z.infer<typeof JournalEntry>;
 

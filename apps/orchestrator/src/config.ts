@@ -1,0 +1,66 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { formatZodError } from '@nasfleet/contracts';
+import { DEFAULT_PROMPTS_DIR } from '@nasfleet/prompts';
+import { parseQueueConfig } from '@nasfleet/queues';
+import type { QueueConfig } from '@nasfleet/queues';
+
+/** The only place the orchestrator reads its environment; everything else is handed what it needs. */
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The orchestrator's environment variables; each has a default except REDIS_URL. */
+const OrchestratorEnv = z.object({
+  // The Redis of the fleet's queues and of the search store.
+  REDIS_URL: z.string({ error: 'is required: the Redis the fleet lives on, e.g. redis://127.0.0.1:6379' }).regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
+  // The queues' hash-tag key prefix (the store's keys share it); every process of one fleet uses the same.
+  QUEUE_PREFIX: z.string().default('{nasfleet}'),
+  // Further queue settings as JSON (QueueConfig in @nasfleet/queues).
+  QUEUE_CONFIG: z.string().default('{}'),
+  // This orchestrator's name: the owner of its leases. A restarted orchestrator with the same id takes its searches back at once.
+  ORCHESTRATOR_ID: z.string().min(1).optional(),
+  // A search's lease lasts this long unless renewed (every third of it): how long a crashed orchestrator's searches wait for another one.
+  LEASE_TTL_MS: positiveInt(30_000),
+  // How often the store is looked at for new or orphaned running searches.
+  POLL_MS: positiveInt(1_000),
+  // A snapshot of a search every this many tells.
+  SNAPSHOT_EVERY: positiveInt(10),
+  // The prompt files new searches are made with (their hash is recorded in the search).
+  PROMPTS_DIR: z.string().min(1).default(DEFAULT_PROMPTS_DIR),
+});
+
+/** What an orchestrator process runs with. */
+export interface OrchestratorConfig {
+  redisUrl: string;
+  queue: QueueConfig;
+  orchestratorId: string;
+  leaseTtlMs: number;
+  pollMs: number;
+  snapshotEvery: number;
+  promptsDir: string;
+}
+
+/** The environment is unusable; the message names each variable. */
+export class OrchestratorConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OrchestratorConfigError';
+  }
+}
+
+/** Reads and checks the environment (process.env by default); throws OrchestratorConfigError naming every bad variable. */
+export function readOrchestratorConfig(env: Record<string, string | undefined> = process.env): OrchestratorConfig {
+  const parsed = OrchestratorEnv.safeParse(env);
+  if (!parsed.success) throw new OrchestratorConfigError(`bad environment: ${formatZodError(parsed.error)}`);
+  const e = parsed.data;
+  let queue: QueueConfig;
+  try {
+    queue = parseQueueConfig({ ...(JSON.parse(e.QUEUE_CONFIG) as object), prefix: e.QUEUE_PREFIX });
+  } catch (error) {
+    throw new OrchestratorConfigError(`bad environment: QUEUE_PREFIX / QUEUE_CONFIG: ${(error as Error).message}`);
+  }
+  return {
+    redisUrl: e.REDIS_URL, queue, orchestratorId: e.ORCHESTRATOR_ID ?? `${hostname()}-${process.pid}`,
+    leaseTtlMs: e.LEASE_TTL_MS, pollMs: e.POLL_MS, snapshotEvery: e.SNAPSHOT_EVERY, promptsDir: e.PROMPTS_DIR,
+  };
+}

@@ -1,0 +1,48 @@
+import { loadPromptSet } from '@nasfleet/prompts';
+import { createQueueProducer } from '@nasfleet/queues';
+import { createRedisStore } from '@nasfleet/store';
+import { OrchestratorConfigError, readOrchestratorConfig } from './config.ts';
+import { startOrchestrator } from './orchestrator.ts';
+import { orchestratorSpaces } from './orchestrator-spaces.ts';
+
+/**
+ * The orchestrator process: `node --import tsx apps/orchestrator/src/main.ts` with REDIS_URL (see
+ * config.ts for the rest). Resumes every running search, consumes `results`, picks up submitted
+ * searches by polling the store. Logs to stderr: a `ready` line, a line per search started/done.
+ * SIGTERM or SIGINT closes it (the message in progress finishes, leases are given up), exit code 0.
+ */
+const log = (line: string): void => {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const config = readOrchestratorConfig();
+  const store = createRedisStore({ redis: config.redisUrl, prefix: config.queue.prefix });
+  const producer = createQueueProducer({ redisUrl: config.redisUrl, config: config.queue });
+  const orchestrator = await startOrchestrator({
+    store, producer, redisUrl: config.redisUrl, queueConfig: config.queue, owner: config.orchestratorId, spaces: orchestratorSpaces(),
+    prompts: loadPromptSet(config.promptsDir), leaseTtlMs: config.leaseTtlMs, pollMs: config.pollMs, snapshotEvery: config.snapshotEvery, log,
+  });
+  log(`orchestrator ${config.orchestratorId} ready: ${orchestrator.running().length} search(es) resumed (pid ${process.pid})`);
+  let closing = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (closing) process.exit(1);
+    closing = true;
+    log(`${signal}: closing`);
+    orchestrator.close().then(() => Promise.all([producer.close(), store.close()])).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log(`error while closing: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (!(error instanceof OrchestratorConfigError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

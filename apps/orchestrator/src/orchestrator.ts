@@ -1,0 +1,121 @@
+import { createQueueWorker } from '@nasfleet/queues';
+import type { QueueConfig, QueueProducer, QueueWorker, ResultMessage } from '@nasfleet/queues';
+import type { PromptSet } from '@nasfleet/prompts';
+import type { SpaceRegistry } from '@nasfleet/steps';
+import type { SearchStore } from '@nasfleet/store';
+import { createSearchRunner } from './search-runner.ts';
+import type { SearchRunner } from './search-runner.ts';
+
+/** What an orchestrator runs with. */
+export interface OrchestratorDeps {
+  store: SearchStore;
+  producer: QueueProducer;
+  redisUrl: string;
+  queueConfig: QueueConfig;
+  /** This orchestrator's id: the owner of the leases it takes. */
+  owner: string;
+  spaces: SpaceRegistry;
+  prompts: PromptSet;
+  leaseTtlMs: number;
+  /** How often the store is looked at for running searches this orchestrator does not drive yet. */
+  pollMs: number;
+  snapshotEvery?: number;
+  log?: (line: string) => void;
+}
+
+/** A started orchestrator. */
+export interface Orchestrator {
+  /** The searches it drives now. */
+  running(): string[];
+  /** Stops consuming results (the message in progress finishes), stops polling, gives every lease up. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an orchestrator: resumes every `running` search whose lease it can take, then consumes
+ * `results` with concurrency 1, routing each message to its search's runner and acknowledging it only
+ * once the runner has journaled what it caused. Searches submitted later (submitSearch) are picked up
+ * by polling the store every `pollMs`. A message for a search that is unknown or no longer running is
+ * acknowledged and changes nothing; one for a running search another orchestrator holds is thrown
+ * back (BullMQ retries it, with backoff). Runner calls never overlap: one promise chain serialises them.
+ */
+export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchestrator> {
+  const log = deps.log ?? (() => undefined);
+  const runners = new Map<string, SearchRunner>();
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(f: () => Promise<T>): Promise<T> => {
+    const next = chain.then(f, f);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  let closed = false;
+
+  const drop = async (runner: SearchRunner) => {
+    runners.delete(runner.searchId);
+    await runner.stop();
+  };
+
+  /** The runner of a running search, started if need be; null when the search is not running or another orchestrator holds it. */
+  const runnerFor = async (searchId: string): Promise<SearchRunner | null> => {
+    const existing = runners.get(searchId);
+    if (existing?.state === 'running') return existing;
+    if (existing) await drop(existing);
+    const record = await deps.store.getSearch(searchId);
+    if (record?.status !== 'running' || closed) return null;
+    const runner = createSearchRunner({ ...deps, searchId, log });
+    if (!(await runner.start())) return null;
+    if (runner.state !== 'running') {
+      await runner.stop();
+      return null;
+    }
+    runners.set(searchId, runner);
+    return runner;
+  };
+
+  const poll = () =>
+    serial(async () => {
+      for (const record of await deps.store.listSearches()) {
+        if (closed) return;
+        if (record.status === 'running' && runners.get(record.id)?.state !== 'running') await runnerFor(record.id);
+      }
+    });
+
+  const route = (message: ResultMessage) =>
+    serial(async () => {
+      const runner = await runnerFor(message.searchId);
+      if (!runner) {
+        const record = await deps.store.getSearch(message.searchId);
+        if (record?.status === 'running') throw new Error(`search ${message.searchId} is held by another orchestrator; ${message.step} result of ${message.candidateId} left for a retry`);
+        return;
+      }
+      try {
+        await runner.handle(message);
+      } catch (error) {
+        // Its in-memory state may be ahead of the journal: start afresh from the store when the message comes back.
+        await drop(runner);
+        throw error;
+      }
+      if (runner.state !== 'running') await drop(runner);
+    });
+
+  await poll();
+  const consumer: QueueWorker = createQueueWorker('results', async (message) => route(message), {
+    redisUrl: deps.redisUrl, config: deps.queueConfig, concurrency: 1, name: deps.owner, onError: (e) => log(`redis: ${e.message}`),
+  });
+  await consumer.worker.waitUntilReady();
+  const timer = setInterval(() => {
+    poll().catch((error: unknown) => log(`polling the store failed: ${(error as Error).message}`));
+  }, deps.pollMs);
+
+  return {
+    running: () => [...runners.keys()],
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await consumer.close();
+      await serial(async () => {
+        for (const runner of [...runners.values()]) await drop(runner);
+      });
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { CandidateRequest } from '@nasfleet/contracts';
+import { GenerateOutput } from '@nasfleet/queues';
+import { SearchEngine } from '@nasfleet/search';
+import type { SearchStore } from '@nasfleet/store';
+
+/** An asked, untold candidate: its request, and its generate step's output once journaled. */
+export interface Pending {
+  request: CandidateRequest;
+  generated: GenerateOutput | null;
+}
+
+/**
+ * What the runner saves as a search's snapshot: the engine's, and the candidates in flight at that
+ * seq (their requests are not in the engine's snapshot, and a restart re-enqueues them).
+ */
+export const RunnerSnapshot = z.object({
+  format: z.literal('nasfleet.runner/v1'),
+  engine: z.unknown(),
+  pending: z.array(z.object({ request: CandidateRequest, generated: GenerateOutput.nullable() })),
+});
+export type RunnerSnapshot = z.infer<typeof RunnerSnapshot>;
+
+/** A search's state rebuilt from the store. */
+export interface RestoredState {
+  engine: SearchEngine;
+  /** In ask order. */
+  pending: Map<string, Pending>;
+  /** The journal's last seq (0: empty). */
+  lastSeq: number;
+  /** False when nothing was saved yet: the engine was made fresh by `create`. */
+  restored: boolean;
+}
+
+/** The snapshot to save after the journal's entries up to some seq. */
+export function runnerSnapshot(engine: SearchEngine, pending: Map<string, Pending>): RunnerSnapshot {
+  return { format: 'nasfleet.runner/v1', engine: engine.snapshot(), pending: [...pending.values()].map((p) => structuredClone(p)) };
+}
+
+/**
+ * Rebuilds a search's engine and in-flight candidates: the latest snapshot (or `create()` when none
+ * was saved), then the journal after it, replayed in seq order (asks are re-asked and their ids
+ * checked against the journal's: a mismatch means the engine or its config changed, and is thrown).
+ */
+export async function restoreState(store: SearchStore, searchId: string, create: () => SearchEngine): Promise<RestoredState> {
+  const saved = await store.loadSnapshot(searchId);
+  let engine: SearchEngine;
+  const pending = new Map<string, Pending>();
+  if (saved) {
+    const state = RunnerSnapshot.parse(saved.snapshot);
+    engine = SearchEngine.restore(state.engine);
+    for (const p of state.pending) pending.set(p.request.id, p);
+  } else {
+    engine = create();
+  }
+  let lastSeq = saved?.atSeq ?? 0;
+  for (const { seq, entry } of await store.readJournal(searchId, lastSeq)) {
+    lastSeq = seq;
+    if (entry.op === 'ask') {
+      const requests = engine.ask(entry.n);
+      const ids = requests.map((r) => r.id);
+      if (ids.join(',') !== entry.ids.join(',')) throw new Error(`search ${searchId}: replaying the ask at seq ${seq} gave ${ids.join(',')}, the journal has ${entry.ids.join(',')}`);
+      for (const request of requests) pending.set(request.id, { request, generated: null });
+    } else if (entry.op === 'generated') {
+      const p = pending.get(entry.id);
+      if (p) p.generated = { generate: entry.generate, check: entry.check };
+    } else if (entry.op === 'claim') {
+      engine.claimHash(entry.id, entry.hash);
+    } else {
+      engine.tell(entry.results);
+      for (const r of entry.results) pending.delete(r.id);
+    }
+  }
+  return { engine, pending, lastSeq, restored: saved !== null };
+}
