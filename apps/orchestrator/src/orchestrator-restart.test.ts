@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis } from '@nasfleet/redis-testing';
-import type { TestRedis } from '@nasfleet/redis-testing';
+import { startRedis } from '@nasfleet/fleet-testing';
+import type { TestRedis } from '@nasfleet/fleet-testing';
 import { createRedisStore } from '@nasfleet/store';
 import type { SearchStore } from '@nasfleet/store';
 import { RunnerSnapshot } from './runner-state.ts';

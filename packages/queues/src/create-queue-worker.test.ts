@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Queue, UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { startRedis } from '@nasfleet/redis-testing';
-import type { TestRedis } from '@nasfleet/redis-testing';
+import { startRedis } from '@nasfleet/fleet-testing';
+import type { TestRedis } from '@nasfleet/fleet-testing';
 import type { TrainJobResult } from '@nasfleet/contracts';
 import { createQueueWorker } from './create-queue-worker.ts';
 import type { QueueHandler, QueueWorkerOptions } from './create-queue-worker.ts';
@@ -13,7 +13,7 @@ import { createQueueProducer } from './queue-producer.ts';
 import type { QueueProducer } from './queue-producer.ts';
 import { ChildProgress } from './sandboxed-processor.ts';
 import { trainJob } from './testing/fixtures.ts';
-import { waitFor } from './testing/wait-for.ts';
+import { waitFor } from '@nasfleet/fleet-testing';
 
 /** createQueueWorker on a real redis-server and real BullMQ: parsing both ways, what is retried and what is not, sandboxed children. */
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startRedis } from '@nasfleet/redis-testing';
-import type { TestRedis } from '@nasfleet/redis-testing';
+import { startRedis } from '@nasfleet/fleet-testing';
+import type { TestRedis } from '@nasfleet/fleet-testing';
 import { createQueueWorker } from './create-queue-worker.ts';
 import { jobIdFor } from './job-id.ts';
 import { parseQueueConfig } from './queue-config.ts';
@@ -10,7 +10,7 @@ import { createQueueProducer, QueuePayloadError } from './queue-producer.ts';
 import type { QueueProducer } from './queue-producer.ts';
 import type { ResultMessage } from './result-message.ts';
 import { generateJob, generateResult, trainJob, trainResult } from './testing/fixtures.ts';
-import { waitFor } from './testing/wait-for.ts';
+import { waitFor } from '@nasfleet/fleet-testing';
 
 /** The producers on a real redis-server and real BullMQ: key layout, de-duplication, the results queue, metrics. */
 

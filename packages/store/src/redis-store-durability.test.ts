@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRedis } from '@nasfleet/redis-testing';
-import type { TestRedis } from '@nasfleet/redis-testing';
+import { startRedis } from '@nasfleet/fleet-testing';
+import type { TestRedis } from '@nasfleet/fleet-testing';
 import { createRedisStore } from './redis-store.ts';
 import { ask, claim, tell } from './store-fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startRedis } from '@nasfleet/redis-testing';
-import type { TestRedis } from '@nasfleet/redis-testing';
+import { startRedis } from '@nasfleet/fleet-testing';
+import type { TestRedis } from '@nasfleet/fleet-testing';
 import { createRedisStore } from './redis-store.ts';
 import type { SearchStore } from './search-store.ts';
 import { describeSearchStore } from './store-conformance.ts';

@@ -1,67 +1,6 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { startNodeProcess } from '@nasfleet/fleet-testing';
 
-/** The repository root, where a user starts the fleet's processes from. */
-export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-
-/** A fleet process started as a user would: `node --import tsx <script>` with an environment. */
-export interface NodeProcess {
-  readonly child: ChildProcess;
-  readonly pid: number;
-  /** Its stderr and stdout so far, line by line. */
-  readonly lines: string[];
-  /** Resolves with how it ended. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Sends `signal` and waits for the exit. */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/**
- * Starts `script` (relative to the repository root) with exactly the environment `env` and waits for
- * a line matching `ready` (rejects with its output if it exits first or stays silent).
- */
-export async function startNodeProcess(script: string, env: Record<string, string | undefined>, ready: RegExp, readyTimeoutMs = 90_000): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const waiters = new Set<() => void>();
-  const take = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
-    for (const w of waiters) w();
-  };
-  child.stdout?.on('data', take);
-  child.stderr?.on('data', take);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let ended = false;
-  void exited.then(() => {
-    ended = true;
-    for (const w of waiters) w();
-  });
-  await new Promise<void>((resolve, reject) => {
-    const check = () => {
-      const found = lines.some((l) => ready.test(l));
-      if (found || ended) {
-        clearTimeout(timer);
-        waiters.delete(check);
-        if (found) resolve();
-        else reject(new Error(`${script} exited before writing ${ready}:\n${lines.join('\n')}`));
-      }
-    };
-    const timer = setTimeout(() => {
-      waiters.delete(check);
-      reject(new Error(`no line ${ready} from ${script} within ${readyTimeoutMs} ms:\n${lines.join('\n')}`));
-    }, readyTimeoutMs);
-    waiters.add(check);
-    check();
-  });
-  return {
-    child, pid: child.pid!, lines, exited,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
+export type { NodeProcess } from '@nasfleet/fleet-testing';
 
 /** An LLM or training worker process (apps/worker), as a user starts one. */
 export const startWorkerProcess = (env: Record<string, string | undefined>) => startNodeProcess('apps/worker/src/main.ts', env, / ready: role /);

@@ -2,22 +2,16 @@ import type { Job } from 'bullmq';
 import { ResultMessage } from '@nasfleet/queues';
 import type { QueueName, QueueProducer } from '@nasfleet/queues';
 
+import { waitFor } from '@nasfleet/fleet-testing';
+
+export { waitFor };
+
 /** Every message on `results` for a candidate (in any state), parsed: what the orchestrator would get. */
 export async function resultsFor(producer: QueueProducer, candidateId: string): Promise<ResultMessage[]> {
   const jobs = await producer.queue('results').getJobs(['wait', 'active', 'delayed', 'completed', 'failed', 'prioritized']);
   return jobs.filter((j) => (j.data as { candidateId?: string }).candidateId === candidateId).map((j) => ResultMessage.parse(j.data));
 }
 
-/** Polls until `probe` gives a value (not null/undefined/false); throws naming `what` after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The job once it has finished (completed or failed): a result is published before its job completes, so a test waits for both. */
 export function finishedJob(producer: QueueProducer, queue: QueueName, id: string): Promise<Job> {

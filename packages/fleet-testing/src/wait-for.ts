@@ -1,5 +1,5 @@
-/** Polls `probe` until it returns something other than undefined/null/false; throws after `timeoutMs` with `what`. For tests. */
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, what: string, timeoutMs = 120_000, everyMs = 50): Promise<T> {
+/** Polls `probe` until it gives something other than undefined/null/false; throws naming `what` after `timeoutMs`. For tests. */
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, what: string, timeoutMs = 240_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -1,0 +1,3 @@
+export * from './start-redis.ts';
+export * from './wait-for.ts';
+export * from './node-process.ts';

@@ -1,1 +1,0 @@
-export * from './start-redis.ts';
