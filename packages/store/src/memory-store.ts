@@ -1,14 +1,14 @@
 import type { JournalEntry, JournalRecord, SnapshotRecord } from './journal-entry.ts';
-import { CreateSearchInput, SearchStatus, StatusError } from './search-record.ts';
+import { CreateSearchInput, ENDED_STATUSES, RequestedStatus, SearchStatus, StatusError } from './search-record.ts';
 import type { SearchRecord } from './search-record.ts';
 import type { Lease, SearchStore } from './search-store.ts';
 import {
-  checkOwner, checkPosition, checkSearchId, checkToken, checkTtl, decodeEntry, decodeRecord, decodeSnapshot,
+  checkCandidateId, checkOwner, checkPosition, checkSearchId, checkToken, checkTtl, decodeEntry, decodeJson, decodeRecord, decodeSnapshot,
   encodeEntries, encodeJson, encodeRecord, parseInput,
 } from './store-codec.ts';
 import type { EncodedRecord } from './store-codec.ts';
 import {
-  SearchExistsError, StaleFenceError, StoreClosedError, UnknownSearchError,
+  SearchEndedError, SearchExistsError, StaleFenceError, StoreClosedError, UnknownSearchError,
   snapshotBeyondError, snapshotOlderError, trimBeyondError, trimmedRangeError,
 } from './store-errors.ts';
 
@@ -23,6 +23,7 @@ interface MemorySearch {
   lastSeq: number;
   trimmedUpTo: number;
   snapshot: { atSeq: string; data: string } | null;
+  candidates: Map<string, string>;
   lease: { owner: string; token: number; expiresAt: number } | null;
   fence: number;
 }
@@ -69,8 +70,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SearchStore
       if (existingId !== undefined) return { record: read(existingId, search(existingId).s), created: false };
       if (searches.has(id)) throw new SearchExistsError(id);
       const at = new Date(now()).toISOString();
-      const record = encodeRecord({ id, spec, idempotencyKey, status: 'running', createdAt: at, updatedAt: at, error: null });
-      searches.set(id, { record, journal: [], lastSeq: 0, trimmedUpTo: 0, snapshot: null, lease: null, fence: 0 });
+      const record = encodeRecord({ id, spec, idempotencyKey, status: 'running', createdAt: at, updatedAt: at, error: null, requested: null });
+      searches.set(id, { record, journal: [], lastSeq: 0, trimmedUpTo: 0, snapshot: null, candidates: new Map(), lease: null, fence: 0 });
       order.push(id);
       if (idempotencyKey !== null) byIdempotencyKey.set(idempotencyKey, id);
       return { record: read(id, search(id).s), created: true };
@@ -94,6 +95,28 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SearchStore
       const current = read(found.id, found.s);
       found.s.record = encodeRecord({ ...current, status: checkedStatus, error: checkedError, updatedAt: new Date(now()).toISOString() });
       return read(found.id, found.s);
+    },
+
+    async requestStatus(id, requested) {
+      const wanted = parseInput(RequestedStatus, requested, 'requested status');
+      const found = search(id);
+      const current = read(found.id, found.s);
+      if (ENDED_STATUSES.includes(current.status)) throw new SearchEndedError(found.id, current.status);
+      found.s.record = encodeRecord({ ...current, requested: wanted, updatedAt: new Date(now()).toISOString() });
+      return read(found.id, found.s);
+    },
+
+    async putCandidate(searchId, candidateId, record, fence) {
+      const cid = checkCandidateId(candidateId);
+      const text = encodeJson(record, 'the candidate record');
+      fenced(searchId, fence).s.candidates.set(cid, text);
+    },
+
+    async getCandidate(searchId, candidateId) {
+      const cid = checkCandidateId(candidateId);
+      const { id, s } = search(searchId);
+      const text = s.candidates.get(cid);
+      return text === undefined ? null : decodeJson(text, id, key(id, ':candidates'), `candidate ${cid}`);
     },
 
     async acquireLease(searchId, owner, ttlMs): Promise<Lease | null> {

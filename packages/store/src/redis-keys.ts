@@ -28,6 +28,8 @@ export interface SearchKeys {
   readonly lease: string;
   /** Counter: the last fencing token handed out (never expires, so tokens only grow). */
   readonly fence: string;
+  /** Hash: candidate id → its provenance record's JSON (putCandidate). */
+  readonly candidates: string;
 }
 
 /** The keys under `prefix`; StoreInputError when the prefix has no `{hash tag}`. */
@@ -48,6 +50,7 @@ export function storeKeys(prefix: string): StoreKeys {
         snapshot: `${base}:snapshot`,
         lease: `${base}:lease`,
         fence: `${base}:fence`,
+        candidates: `${base}:candidates`,
       };
     },
   };

@@ -117,6 +117,19 @@ local removed = redis.call('XTRIM', KEYS[5], 'MINID', string.format('%d-1', upto
 redis.call('HSET', KEYS[3], 'trimmed', ARGV[2])
 return {'ok', string.format('%d', removed)}`) },
 
+  /** KEYS record; ARGV requested JSON, updatedAt JSON. Refused ('ended', status JSON) once the search ended. */
+  nasfleetStoreRequest: { keys: 1, lua: `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown'} end
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == '"done"' or status == '"failed"' or status == '"cancelled"' then return {'ended', status} end
+redis.call('HSET', KEYS[1], 'requested', ARGV[1], 'updatedAt', ARGV[2])
+return {'ok'}` },
+
+  /** KEYS record, lease, candidates; ARGV fence, candidate id, record JSON. */
+  nasfleetStorePutCandidate: { keys: 3, lua: guarded(`${FENCE_CHECK}
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+return {'ok'}`) },
+
   /** KEYS record, lease; ARGV fence, field, value, … (the record's changed fields). */
   nasfleetStoreStatus: { keys: 2, lua: guarded(`${FENCE_CHECK}
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))

@@ -3,15 +3,15 @@ import type { Cluster } from 'ioredis';
 import type { JournalRecord } from './journal-entry.ts';
 import { storeKeys } from './redis-keys.ts';
 import { defineStoreScripts } from './redis-scripts.ts';
-import { CreateSearchInput, SearchStatus, StatusError } from './search-record.ts';
+import { CreateSearchInput, RequestedStatus, SearchStatus, StatusError } from './search-record.ts';
 import type { SearchRecord } from './search-record.ts';
 import type { SearchStore } from './search-store.ts';
 import {
-  checkOwner, checkPosition, checkSearchId, checkToken, checkTtl, decodeCount, decodeEntry, decodeRecord, decodeSnapshot,
+  checkCandidateId, checkOwner, checkPosition, checkSearchId, checkToken, checkTtl, decodeCount, decodeEntry, decodeJson, decodeRecord, decodeSnapshot,
   encodeEntries, encodeJson, encodeRecord, parseInput,
 } from './store-codec.ts';
 import {
-  SearchExistsError, StaleFenceError, StoreClosedError, StoreCorruptError, UnknownSearchError,
+  SearchEndedError, SearchExistsError, StaleFenceError, StoreClosedError, StoreCorruptError, UnknownSearchError,
   snapshotBeyondError, snapshotOlderError, trimBeyondError, trimmedRangeError,
 } from './store-errors.ts';
 
@@ -77,7 +77,7 @@ export function createRedisStore(options: RedisStoreOptions): SearchStore {
     async createSearch(input) {
       const { id, spec, idempotencyKey } = parseInput(CreateSearchInput, input, 'search');
       const at = new Date(now()).toISOString();
-      const fields = encodeRecord({ id, spec, idempotencyKey, status: 'running', createdAt: at, updatedAt: at, error: null });
+      const fields = encodeRecord({ id, spec, idempotencyKey, status: 'running', createdAt: at, updatedAt: at, error: null, requested: null });
       const k = keys.search(id);
       const [status, existing] = await call(id, k.record, () =>
         run.nasfleetStoreCreate(k.record, keys.idempotency, keys.searches, keys.order, id, idempotencyKey ?? '', ...Object.entries(fields).flat()));
@@ -120,6 +120,36 @@ export function createRedisStore(options: RedisStoreOptions): SearchStore {
       const record = await readRecord(searchId);
       if (!record) throw new UnknownSearchError(searchId);
       return record;
+    },
+
+    async requestStatus(id, requested) {
+      const searchId = checkSearchId(id);
+      const wanted = JSON.stringify(parseInput(RequestedStatus, requested, 'requested status'));
+      const k = keys.search(searchId);
+      const [status, value = ''] = answered(searchId, null, await call(searchId, k.record, () =>
+        run.nasfleetStoreRequest(k.record, wanted, JSON.stringify(new Date(now()).toISOString()))));
+      if (status === 'ended') throw new SearchEndedError(searchId, String(decodeJson(value, searchId, k.record, 'field status')));
+      const record = await readRecord(searchId);
+      if (!record) throw new UnknownSearchError(searchId);
+      return record;
+    },
+
+    async putCandidate(searchId, candidateId, record, fence) {
+      const id = checkSearchId(searchId);
+      const cid = checkCandidateId(candidateId);
+      const text = encodeJson(record, 'the candidate record');
+      const token = checkToken(fence);
+      const k = keys.search(id);
+      answered(id, token, await call(id, k.candidates, () => run.nasfleetStorePutCandidate(k.record, k.lease, k.candidates, String(token), cid, text)));
+    },
+
+    async getCandidate(searchId, candidateId) {
+      const id = checkSearchId(searchId);
+      const cid = checkCandidateId(candidateId);
+      const k = keys.search(id);
+      const [exists, text] = await call(id, k.candidates, () => exec(client.multi().exists(k.record).hget(k.candidates, cid)));
+      if (exists === 0) throw new UnknownSearchError(id);
+      return text === null ? null : decodeJson(text as string, id, k.candidates, `candidate ${cid}`);
     },
 
     async acquireLease(searchId, owner, ttlMs) {

@@ -15,6 +15,16 @@ export type SearchStatus = z.infer<typeof SearchStatus>;
 export const SearchSpec = z.record(z.string(), z.unknown());
 export type SearchSpec = z.infer<typeof SearchSpec>;
 
+/**
+ * What a client (the HTTP API) asked a search to become; the search's writer applies it (a status it
+ * sets under its lease). Null when nothing was asked, or for records written before the field existed.
+ */
+export const RequestedStatus = z.enum(['running', 'paused', 'cancelled']);
+export type RequestedStatus = z.infer<typeof RequestedStatus>;
+
+/** The statuses after which a search never runs again. */
+export const ENDED_STATUSES: readonly SearchStatus[] = ['done', 'failed', 'cancelled'];
+
 /** A client's key that makes a retried submission return the first search instead of a second one. */
 export const IdempotencyKey = z.string().min(1).max(200);
 
@@ -31,6 +41,8 @@ export const SearchRecord = z.object({
   updatedAt: z.iso.datetime(),
   /** Why the search failed (status 'failed'); null otherwise. */
   error: StatusError,
+  /** What a client last asked the search to become (requestStatus); its writer applies it. */
+  requested: RequestedStatus.nullable(),
 });
 export type SearchRecord = z.infer<typeof SearchRecord>;
 

@@ -1,5 +1,5 @@
 import type { JournalEntry, JournalRecord, SnapshotRecord } from './journal-entry.ts';
-import type { CreateSearchInput, SearchRecord, SearchStatus } from './search-record.ts';
+import type { CreateSearchInput, RequestedStatus, SearchRecord, SearchStatus } from './search-record.ts';
 
 /** A lease on a search: its fencing token, to pass to every write while the lease lasts. */
 export interface Lease {
@@ -36,6 +36,22 @@ export interface SearchStore {
 
   /** Sets status and error (null unless given) and updatedAt; fenced. Returns the updated record. */
   setStatus(id: string, status: SearchStatus, fence: number, error?: string | null): Promise<SearchRecord>;
+
+  /**
+   * Records what a client asks the search to become (`requested`, and updatedAt); unfenced: the
+   * search's writer applies it under its lease. SearchEndedError once the search is done, failed or
+   * cancelled (nothing is written). Returns the updated record.
+   */
+  requestStatus(id: string, requested: RequestedStatus): Promise<SearchRecord>;
+
+  /**
+   * Saves one candidate's provenance record (JSON: request, answer, code, checks, result, workers,
+   * timings), replacing an earlier one of that candidate; fenced, like every write of a search's state.
+   */
+  putCandidate(searchId: string, candidateId: string, record: unknown, fence: number): Promise<void>;
+
+  /** The candidate's provenance record, or null when none was saved. */
+  getCandidate(searchId: string, candidateId: string): Promise<unknown>;
 
   /**
    * Takes the search's lease for `owner` for `ttlMs`: a fresh token, higher than any before. Null

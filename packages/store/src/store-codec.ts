@@ -18,6 +18,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
   return result.data;
 }
 
+/** A candidate id (a hash field of the search's candidates). */
+export const checkCandidateId = (id: unknown): string => parseInput(z.string().min(1).max(200), id, 'candidate id');
+
 /** A search id, checked before it goes into a key. */
 export const checkSearchId = (id: unknown): string => parseInput(SearchId, id, 'search id');
 
@@ -51,7 +54,8 @@ export function encodeJson(value: unknown, what: string): string {
   return text;
 }
 
-function decodeJson(text: string, searchId: string | null, key: string, what: string): unknown {
+/** JSON text read back; StoreCorruptError naming the search, key and `what` when it is not JSON. */
+export function decodeJson(text: string, searchId: string | null, key: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -63,6 +67,8 @@ function decodeJson(text: string, searchId: string | null, key: string, what: st
 export type EncodedRecord = Record<string, string>;
 
 const recordFields = Object.keys(SearchRecord.shape) as (keyof SearchRecord)[];
+/** Fields added after records were first written: missing in an older record means null. */
+const laterFields: ReadonlySet<string> = new Set<keyof SearchRecord>(['requested']);
 
 /** A checked record as field → JSON text. */
 export function encodeRecord(record: SearchRecord): EncodedRecord {
@@ -75,6 +81,10 @@ export function decodeRecord(fields: EncodedRecord, searchId: string, key: strin
   const value: Record<string, unknown> = {};
   for (const f of recordFields) {
     const text = fields[f];
+    if (text === undefined && laterFields.has(f)) {
+      value[f] = null;
+      continue;
+    }
     if (text === undefined) throw new StoreCorruptError(searchId, key, `field ${f} is missing`);
     value[f] = decodeJson(text, searchId, key, `field ${f}`);
   }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SearchStore } from './search-store.ts';
 import {
-  JournalRangeError, SearchExistsError, StaleFenceError, StoreClosedError, StoreInputError, UnknownSearchError,
+  JournalRangeError, SearchEndedError, SearchExistsError, StaleFenceError, StoreClosedError, StoreInputError, UnknownSearchError,
 } from './store-errors.ts';
 import { ask, claim, tell, waitFor } from './store-fixtures.ts';
 import { journalModelRuns } from './store-journal-model.ts';
@@ -78,6 +78,42 @@ export function describeSearchStore(name: string, makeStore: () => SearchStore |
         expect(await store.setStatus('s1', 'running', token)).toMatchObject({ status: 'running', error: null });
         await expect(store.setStatus('s1', 'bogus' as never, token)).rejects.toThrow(StoreInputError);
         await expect(store.setStatus('nope', 'done', token)).rejects.toThrow(UnknownSearchError);
+      });
+
+      it('records a requested status without a lease, keeps it through status changes, and refuses it once the search ended', async () => {
+        const token = await leased('s1');
+        expect((await store.getSearch('s1'))?.requested).toBeNull();
+        const paused = await store.requestStatus('s1', 'paused');
+        expect(paused).toMatchObject({ status: 'running', requested: 'paused', spec });
+        expect(await store.getSearch('s1')).toEqual(paused);
+        expect(await store.setStatus('s1', 'paused', token)).toMatchObject({ status: 'paused', requested: 'paused' });
+        expect(await store.requestStatus('s1', 'cancelled')).toMatchObject({ status: 'paused', requested: 'cancelled' });
+        await store.setStatus('s1', 'cancelled', token);
+        const ended = await store.getSearch('s1');
+        await expect(store.requestStatus('s1', 'running')).rejects.toThrow(SearchEndedError);
+        await expect(store.requestStatus('s1', 'running')).rejects.toThrow(/has ended \(cancelled\)/);
+        expect(await store.getSearch('s1')).toEqual(ended);
+        await expect(store.requestStatus('s1', 'done' as never)).rejects.toThrow(StoreInputError);
+        await expect(store.requestStatus('nope', 'paused')).rejects.toThrow(UnknownSearchError);
+      });
+    });
+
+    describe('candidate records', () => {
+      it('keep each candidate\'s record under the fence, replace it on a second put, and read back exactly', async () => {
+        const token = await leased('s1');
+        const record = { request: { id: 'c1', parents: ['c0'] }, answer: '```js\nx\n```', worker: { id: 'w', pid: 7 }, note: 'é 🙂 \u0000' };
+        expect(await store.getCandidate('s1', 'c1')).toBeNull();
+        await store.putCandidate('s1', 'c1', record, token);
+        expect(await store.getCandidate('s1', 'c1')).toEqual(record);
+        await store.putCandidate('s1', 'c1', { ...record, told: true }, token);
+        expect(await store.getCandidate('s1', 'c1')).toEqual({ ...record, told: true });
+        await expect(store.putCandidate('s1', 'c2', record, token + 1)).rejects.toThrow(StaleFenceError);
+        expect(await store.getCandidate('s1', 'c2')).toBeNull();
+        await expect(store.putCandidate('s1', '', record, token)).rejects.toThrow(StoreInputError);
+        await expect(store.putCandidate('s1', 'c3', () => 1, token)).rejects.toThrow(StoreInputError);
+        await expect(store.getCandidate('nope', 'c1')).rejects.toThrow(UnknownSearchError);
+        await create('s2');
+        expect(await store.getCandidate('s2', 'c1')).toBeNull();
       });
     });
 

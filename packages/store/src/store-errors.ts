@@ -19,6 +19,17 @@ export class UnknownSearchError extends Error {
   }
 }
 
+/** A request to change a search that has ended (done, failed or cancelled): nothing was written. */
+export class SearchEndedError extends Error {
+  constructor(
+    readonly searchId: string,
+    readonly status: string,
+  ) {
+    super(`search ${JSON.stringify(searchId)} has ended (${status}): it cannot be paused, resumed or cancelled any more`);
+    this.name = 'SearchEndedError';
+  }
+}
+
 /**
  * A fenced write whose fence is not the token of the search's live lease: the writer's lease expired
  * or was taken over, so it must stop writing this search. Nothing was written.
