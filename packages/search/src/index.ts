@@ -4,6 +4,7 @@ export * from './engine/search-config.ts';
 export * from './engine/candidate-log.ts';
 export * from './engine/engine-setup.ts';
 export * from './engine/engine-snapshot.ts';
+export * from './engine/archive-view.ts';
 export * from './engine/tell-receipt.ts';
 export * from './engine/search-engine.ts';
 export type { Strategy, StrategyContext, Proposal } from './strategies/strategy.ts';

@@ -6,6 +6,7 @@ import type { Strategy, StrategyContext } from '../strategies/strategy.ts';
 import type { StrategyDefinition } from '../strategies/strategy-definition.ts';
 import { UnknownStrategyError } from '../strategies/strategy-registry.ts';
 import type { StrategyRegistry } from '../strategies/strategy-registry.ts';
+import type { ArchiveViews } from './archive-view.ts';
 import { CandidateLog, candidateId } from './candidate-log.ts';
 import type { CandidateRecord, HashClaim } from './candidate-log.ts';
 import { EngineSetup } from './engine-setup.ts';
@@ -186,6 +187,14 @@ export class SearchEngine {
       strategy: this.strategy.name, asked: this.nextIndex, told: told.length, inFlight: this.nextIndex - told.length, failed,
       distinct: this.log.distinctHashes, best: best ? this.log.fitness(best.id) : null, details: this.strategy.stats(this.context()),
     };
+  }
+
+  /**
+   * The strategy's archives, cell by cell (LLMatic and the hybrid: `network` and `prompt`; `{}` for
+   * strategies without archives). A read: the search and its snapshot stay exactly as they were.
+   */
+  archives(): ArchiveViews {
+    return structuredClone(this.strategy.archives?.(this.context()) ?? {});
   }
 
   /** Plain-JSON state; `SearchEngine.restore` continues exactly where this one stands. */

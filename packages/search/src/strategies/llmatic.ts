@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { archiveSnapshotSchema, createArchive, elites, insert, nearestElites, restoreArchive, snapshotArchive, archiveStats } from '../archive/cvt-archive.ts';
 import type { Archive, ArchiveSnapshot } from '../archive/cvt-archive.ts';
+import type { ArchiveView } from '../engine/archive-view.ts';
 import { MemoryEntry } from '@nasfleet/contracts';
 import type { PromptChoice } from '@nasfleet/contracts';
 import { candidateId } from '../engine/candidate-log.ts';
@@ -266,6 +267,22 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
         promptArchive: { size: pr.size, coverage: pr.coverage },
         temperature: state!.temperature,
       };
+    },
+    archives(ctx) {
+      // No init(ctx) here: a fresh strategy's state stays null, so reading changes no snapshot.
+      const networkView: ArchiveView = network === null
+        ? { niches: ctx.config.networkArchive.niches, cells: [] }
+        : { niches: network.cells.length, cells: elites(network).map((e) => ({ niche: e.niche, id: e.id, fitness: e.fitness, descriptors: [...e.descriptors] })) };
+      const promptView: ArchiveView = promptArchive === null
+        ? { niches: ctx.config.promptArchive.niches, cells: [] }
+        : {
+            niches: promptArchive.cells.length,
+            cells: elites(promptArchive).map((e) => ({
+              niche: e.niche, id: e.id, fitness: e.fitness, descriptors: [...e.descriptors],
+              prompt: { choice: ctx.prompts[e.payload.promptIndex] ?? null, temperature: e.payload.temperature, curiosity: e.payload.curiosity },
+            })),
+          };
+      return { network: networkView, prompt: promptView };
     },
     snapshot: () => (state ? structuredClone({ ...state, network: snapshotArchive(network!), prompts: snapshotArchive(promptArchive!) }) : null),
   };

@@ -1,4 +1,5 @@
 import type { CandidateRef, CandidateResult, MemoryEntry, OperatorKind, PromptChoice, StrategyStats } from '@nasfleet/contracts';
+import type { ArchiveViews } from '../engine/archive-view.ts';
 import type { CandidateLog, CandidateRecord } from '../engine/candidate-log.ts';
 import type { SearchConfig } from '../engine/search-config.ts';
 import type { Rng } from '@nasfleet/contracts';
@@ -44,6 +45,12 @@ export interface Strategy {
   observe(ctx: StrategyContext, record: CandidateRecord & { result: CandidateResult }): void;
   /** Strategy-specific statistics (archives, memory) for reports: the fields of StrategyStats it has. */
   stats(ctx: StrategyContext): StrategyStats;
+  /**
+   * The strategy's archives, cell by cell, for readers (an HTTP API, a dashboard); only strategies that
+   * keep archives have it. Reads only: it must change nothing that `snapshot()` returns, not even on a
+   * strategy that has not proposed yet (whose archives are empty, with the config's niche counts).
+   */
+  archives?(ctx: StrategyContext): ArchiveViews;
   /** Plain JSON that the definition's `create(config, snapshot)` restores this strategy from. */
   snapshot(): unknown;
 }
