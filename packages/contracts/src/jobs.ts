@@ -48,6 +48,12 @@ export const LlmCall = z.object({
   promptTokens: z.number().int().nonnegative().nullable(),
   completionTokens: z.number().int().nonnegative().nullable(),
   durationMs: z.number().nonnegative(),
+  /**
+   * Time the server spent generating the completion (Ollama's eval_duration, or the streamed time
+   * when the stream was stopped before Ollama's final message); null or absent when the server does
+   * not say (OpenAI-compatible servers), and in payloads recorded before it existed.
+   */
+  generationMs: z.number().nonnegative().nullable().optional(),
   attempts: z.number().int().positive(),
   stoppedEarly: z.boolean(),
   truncated: z.boolean(),

@@ -35,6 +35,12 @@ export interface ChatResult {
   completionTokens: number | null;
   /** Wall-clock time of the whole call, retries and back-off included. */
   durationMs: number;
+  /**
+   * Time the server spent generating the completion, without the prompt's processing or a model
+   * load: Ollama's eval_duration, or the streamed time when the stream ended before its final
+   * message. Null or absent when unknown (OpenAI-compatible servers). Tokens per second divide by it.
+   */
+  generationMs?: number | null;
   /** `stopWhen` fired: the stream was aborted and `text` is what had arrived. */
   stoppedEarly: boolean;
   /** The token cap ended the answer (the server's 'length' finish, or the provider's own cut). */

@@ -31,6 +31,17 @@ type ResponseError = Error & { error: string; status_code: number };
 const isResponseError = (e: unknown): e is ResponseError => e instanceof Error && e.name === 'ResponseError' && typeof (e as ResponseError).status_code === 'number';
 
 /**
+ * How long Ollama spent generating: its final message's eval_duration (nanoseconds) when the stream
+ * got that far, else the time the streamed pieces took (a stream stopped early by `stopWhen` or cut
+ * at the token cap ends before Ollama's figures arrive).
+ */
+function generationMs(final: ChatResponse | undefined, acc: StreamAccumulator): number | null {
+  const evalNs = final?.eval_duration;
+  if (typeof evalNs === 'number' && Number.isFinite(evalNs) && evalNs > 0) return evalNs / 1e6;
+  return acc.streamedGenerationMs();
+}
+
+/**
  * An LlmProvider talking to Ollama through the `ollama` npm client. `chat` always streams, sends
  * temperature, seed, num_ctx, num_predict (request.maxTokens or the config's), keep_alive and
  * format, and retries transient failures. Each attempt gets its own client whose fetch carries the
@@ -109,6 +120,7 @@ export function createOllamaProvider(config: OllamaProviderConfigInput = {}, dep
       completionTokens: complete ? (final?.eval_count ?? acc.pieces) : acc.pieces,
       stoppedEarly: acc.stoppedEarly,
       truncated: acc.truncated || (complete && final?.done_reason === 'length'),
+      generationMs: generationMs(final, acc),
     };
   }
 
