@@ -30,7 +30,7 @@ beforeAll(async () => {
   workers.push(await startWorkerProcess({ ...process.env, REDIS_URL: redis.url, WORKER_ROLE: 'llm', WORKER_ID: 'llm-1' }));
   workers.push(await startWorkerProcess({ ...process.env, REDIS_URL: redis.url, WORKER_ROLE: 'train', WORKER_ID: 'train-1', TRAIN_MEMORY_MB: '2048' }));
   orchestrator = await startOrchestrator({
-    store, producer, redisUrl: redis.url, queueConfig, owner: 'orch-code', spaces: orchestratorSpaces(), prompts: loadPromptSet(), leaseTtlMs: 30_000, pollMs: 200,
+    store, producer, redisUrl: redis.url, queueConfig, owner: 'orch-code', spaces: orchestratorSpaces(), prompts: loadPromptSet(), leaseTtlMs: 30_000, pollMs: 200, trimJournal: false,
   });
 });
 

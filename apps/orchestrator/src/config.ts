@@ -25,6 +25,10 @@ const OrchestratorEnv = z.object({
   POLL_MS: positiveInt(1_000),
   // A snapshot of a search every this many tells.
   SNAPSHOT_EVERY: positiveInt(10),
+  // After each snapshot, drop the journal entries before the previous one (false: keep the whole journal, e.g. to audit every tell).
+  TRIM_JOURNAL: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  // How often each search's jobs are looked after (a job failed for good is retried or its candidate told as failed) and its derived depth recomputed.
+  SWEEP_MS: positiveInt(5_000),
   // The prompt files new searches are made with (their hash is recorded in the search).
   PROMPTS_DIR: z.string().min(1).default(DEFAULT_PROMPTS_DIR),
 });
@@ -37,6 +41,8 @@ export interface OrchestratorConfig {
   leaseTtlMs: number;
   pollMs: number;
   snapshotEvery: number;
+  trimJournal: boolean;
+  sweepMs: number;
   promptsDir: string;
 }
 
@@ -61,6 +67,6 @@ export function readOrchestratorConfig(env: Record<string, string | undefined> =
   }
   return {
     redisUrl: e.REDIS_URL, queue, orchestratorId: e.ORCHESTRATOR_ID ?? `${hostname()}-${process.pid}`,
-    leaseTtlMs: e.LEASE_TTL_MS, pollMs: e.POLL_MS, snapshotEvery: e.SNAPSHOT_EVERY, promptsDir: e.PROMPTS_DIR,
+    leaseTtlMs: e.LEASE_TTL_MS, pollMs: e.POLL_MS, snapshotEvery: e.SNAPSHOT_EVERY, trimJournal: e.TRIM_JOURNAL === 'true', sweepMs: e.SWEEP_MS, promptsDir: e.PROMPTS_DIR,
   };
 }

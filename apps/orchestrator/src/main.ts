@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const producer = createQueueProducer({ redisUrl: config.redisUrl, config: config.queue });
   const orchestrator = await startOrchestrator({
     store, producer, redisUrl: config.redisUrl, queueConfig: config.queue, owner: config.orchestratorId, spaces: orchestratorSpaces(),
-    prompts: loadPromptSet(config.promptsDir), leaseTtlMs: config.leaseTtlMs, pollMs: config.pollMs, snapshotEvery: config.snapshotEvery, log,
+    prompts: loadPromptSet(config.promptsDir), leaseTtlMs: config.leaseTtlMs, pollMs: config.pollMs, sweepMs: config.sweepMs, snapshotEvery: config.snapshotEvery, trimJournal: config.trimJournal, log,
   });
   log(`orchestrator ${config.orchestratorId} ready: ${orchestrator.running().length} search(es) resumed (pid ${process.pid})`);
   let closing = false;

@@ -34,7 +34,7 @@ beforeAll(async () => {
   producer = createQueueProducer({ redisUrl: redis.url, config: queueConfig });
   llmWorker = await startWorkerProcess({ ...process.env, REDIS_URL: redis.url, WORKER_ROLE: 'llm', WORKER_ID: 'llm-1' });
   orchestrator = await startOrchestrator({
-    store, producer, redisUrl: redis.url, queueConfig, owner: 'orch-test', spaces: orchestratorSpaces(), prompts: loadPromptSet(), leaseTtlMs: 30_000, pollMs: 200, snapshotEvery: 7,
+    store, producer, redisUrl: redis.url, queueConfig, owner: 'orch-test', spaces: orchestratorSpaces(), prompts: loadPromptSet(), leaseTtlMs: 30_000, pollMs: 200, snapshotEvery: 7, trimJournal: false,
   });
 });
 

@@ -22,7 +22,7 @@ let store: SearchStore;
 let llmWorker: NodeProcess;
 const orchestrators: NodeProcess[] = [];
 
-const orchestratorEnv = () => ({ ...process.env, REDIS_URL: redis.url, QUEUE_CONFIG, ORCHESTRATOR_ID: 'orch-a', POLL_MS: '200', SNAPSHOT_EVERY: '7', LEASE_TTL_MS: '10000' });
+const orchestratorEnv = () => ({ ...process.env, REDIS_URL: redis.url, QUEUE_CONFIG, ORCHESTRATOR_ID: 'orch-a', POLL_MS: '200', SNAPSHOT_EVERY: '7', LEASE_TTL_MS: '10000', TRIM_JOURNAL: 'false' });
 
 beforeAll(async () => {
   redis = await startRedis();

@@ -4,7 +4,10 @@ import type { PromptSet } from '@nasfleet/prompts';
 import type { SpaceRegistry } from '@nasfleet/steps';
 import type { SearchStore } from '@nasfleet/store';
 import { createSearchRunner } from './search-runner.ts';
-import type { SearchRunner } from './search-runner.ts';
+import type { SearchRunner, SearchRunnerDeps } from './search-runner.ts';
+
+/** The statuses a runner drives: running, and paused (no new asks; what is in flight is still told). */
+const DRIVEN: ReadonlySet<string> = new Set(['running', 'paused']);
 
 /** What an orchestrator runs with. */
 export interface OrchestratorDeps {
@@ -19,7 +22,11 @@ export interface OrchestratorDeps {
   leaseTtlMs: number;
   /** How often the store is looked at for running searches this orchestrator does not drive yet. */
   pollMs: number;
+  /** How often each driven search's jobs are looked after (job-sweep.ts) and its derived depth recomputed (default 5 s). */
+  sweepMs?: number;
   snapshotEvery?: number;
+  trimJournal?: boolean;
+  onTold?: SearchRunnerDeps['onTold'];
   log?: (line: string) => void;
 }
 
@@ -61,7 +68,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     if (existing?.state === 'running') return existing;
     if (existing) await drop(existing);
     const record = await deps.store.getSearch(searchId);
-    if (record?.status !== 'running' || closed) return null;
+    if (!record || !DRIVEN.has(record.status) || closed) return null;
     const runner = createSearchRunner({ ...deps, searchId, log });
     if (!(await runner.start())) return null;
     if (runner.state !== 'running') {
@@ -72,11 +79,20 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     return runner;
   };
 
+  /** Starts runners for driven searches nobody drives, hands each runner its record (requested pause, resume, cancel) and, every sweepMs, sweeps. */
+  let lastSweep = 0;
   const poll = () =>
     serial(async () => {
+      const sweeping = Date.now() - lastSweep >= (deps.sweepMs ?? 5_000);
+      if (sweeping) lastSweep = Date.now();
       for (const record of await deps.store.listSearches()) {
         if (closed) return;
-        if (record.status === 'running' && runners.get(record.id)?.state !== 'running') await runnerFor(record.id);
+        if (!DRIVEN.has(record.status)) continue;
+        const runner = runners.get(record.id)?.state === 'running' ? runners.get(record.id)! : await runnerFor(record.id);
+        if (!runner) continue;
+        await runner.control(record);
+        if (sweeping && runner.state === 'running') await runner.sweep();
+        if (runner.state !== 'running') await drop(runner);
       }
     });
 
@@ -85,7 +101,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
       const runner = await runnerFor(message.searchId);
       if (!runner) {
         const record = await deps.store.getSearch(message.searchId);
-        if (record?.status === 'running') throw new Error(`search ${message.searchId} is held by another orchestrator; ${message.step} result of ${message.candidateId} left for a retry`);
+        if (record && DRIVEN.has(record.status)) throw new Error(`search ${message.searchId} is held by another orchestrator; ${message.step} result of ${message.candidateId} left for a retry`);
         return;
       }
       try {

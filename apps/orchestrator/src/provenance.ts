@@ -1,16 +1,9 @@
 import { z } from 'zod';
-import { CandidateRequest, CandidateResult, CheckResult, GenerateResult } from '@nasfleet/contracts';
+import { CandidateRequest, CandidateResult, CheckResult, GenerateResult, StepRun } from '@nasfleet/contracts';
 import type { CandidateRef } from '@nasfleet/contracts';
-import { WorkerInfo } from '@nasfleet/queues';
 import type { ResultMessage } from '@nasfleet/queues';
 
-/** One step of a candidate as a worker ran it: which worker, from when to when (ISO 8601). */
-export const StepRun = z.object({
-  worker: WorkerInfo,
-  startedAt: z.iso.datetime(),
-  finishedAt: z.iso.datetime(),
-});
-export type StepRun = z.infer<typeof StepRun>;
+export { StepRun } from '@nasfleet/contracts';
 
 /** The step run a worker's result message reports. */
 export const stepRunOf = (message: Pick<ResultMessage, 'worker' | 'startedAt' | 'finishedAt'>): StepRun => ({

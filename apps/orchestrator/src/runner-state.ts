@@ -1,14 +1,20 @@
 import { z } from 'zod';
-import { CandidateRequest } from '@nasfleet/contracts';
+import { CandidateRequest, StepRun } from '@nasfleet/contracts';
 import { GenerateOutput } from '@nasfleet/queues';
 import { SearchEngine } from '@nasfleet/search';
 import type { SearchStore } from '@nasfleet/store';
 
-/** An asked, untold candidate: its request, and its generate step's output once journaled. */
-export interface Pending {
-  request: CandidateRequest;
-  generated: GenerateOutput | null;
-}
+/** A candidate's journaled generate output, and which worker produced it when (absent in journals from before provenance). */
+export const GeneratedStage = GenerateOutput.extend({ run: StepRun.optional() });
+export type GeneratedStage = z.infer<typeof GeneratedStage>;
+
+/** An asked, untold candidate: its request, when it was asked, and its generate step's output once journaled. */
+export const Pending = z.object({
+  request: CandidateRequest,
+  generated: GeneratedStage.nullable(),
+  askedAt: z.iso.datetime().optional(),
+});
+export type Pending = z.infer<typeof Pending>;
 
 /**
  * What the runner saves as a search's snapshot: the engine's, and the candidates in flight at that
@@ -17,7 +23,7 @@ export interface Pending {
 export const RunnerSnapshot = z.object({
   format: z.literal('nasfleet.runner/v1'),
   engine: z.unknown(),
-  pending: z.array(z.object({ request: CandidateRequest, generated: GenerateOutput.nullable() })),
+  pending: z.array(Pending),
 });
 export type RunnerSnapshot = z.infer<typeof RunnerSnapshot>;
 
@@ -28,6 +34,8 @@ export interface RestoredState {
   pending: Map<string, Pending>;
   /** The journal's last seq (0: empty). */
   lastSeq: number;
+  /** The seq the latest snapshot was saved at (0: none was saved). */
+  snapshotSeq: number;
   /** False when nothing was saved yet: the engine was made fresh by `create`. */
   restored: boolean;
 }
@@ -41,6 +49,7 @@ export function runnerSnapshot(engine: SearchEngine, pending: Map<string, Pendin
  * Rebuilds a search's engine and in-flight candidates: the latest snapshot (or `create()` when none
  * was saved), then the journal after it, replayed in seq order (asks are re-asked and their ids
  * checked against the journal's: a mismatch means the engine or its config changed, and is thrown).
+ * Reads only: a reader (the HTTP API) may call it on a search another process writes.
  */
 export async function restoreState(store: SearchStore, searchId: string, create: () => SearchEngine): Promise<RestoredState> {
   const saved = await store.loadSnapshot(searchId);
@@ -60,10 +69,10 @@ export async function restoreState(store: SearchStore, searchId: string, create:
       const requests = engine.ask(entry.n);
       const ids = requests.map((r) => r.id);
       if (ids.join(',') !== entry.ids.join(',')) throw new Error(`search ${searchId}: replaying the ask at seq ${seq} gave ${ids.join(',')}, the journal has ${entry.ids.join(',')}`);
-      for (const request of requests) pending.set(request.id, { request, generated: null });
+      for (const request of requests) pending.set(request.id, { request, generated: null, ...(entry.at ? { askedAt: entry.at } : {}) });
     } else if (entry.op === 'generated') {
       const p = pending.get(entry.id);
-      if (p) p.generated = { generate: entry.generate, check: entry.check };
+      if (p) p.generated = { generate: entry.generate, check: entry.check, ...(entry.run ? { run: entry.run } : {}) };
     } else if (entry.op === 'claim') {
       engine.claimHash(entry.id, entry.hash);
     } else {
@@ -71,5 +80,5 @@ export async function restoreState(store: SearchStore, searchId: string, create:
       for (const r of entry.results) pending.delete(r.id);
     }
   }
-  return { engine, pending, lastSeq, restored: saved !== null };
+  return { engine, pending, lastSeq, snapshotSeq: saved?.atSeq ?? 0, restored: saved !== null };
 }

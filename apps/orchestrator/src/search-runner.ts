@@ -1,16 +1,22 @@
-import type { CandidateResult, DatasetRef } from '@nasfleet/contracts';
+import type { CandidateResult, DatasetRef, StepRun } from '@nasfleet/contracts';
 import { jobIdFor } from '@nasfleet/queues';
-import type { GenerateOutput, QueueProducer, ResultMessage } from '@nasfleet/queues';
+import type { QueueProducer, ResultMessage } from '@nasfleet/queues';
 import type { PromptSet } from '@nasfleet/prompts';
 import type { SearchEngine } from '@nasfleet/search';
 import { assembleResult } from '@nasfleet/steps';
 import type { SearchSpace, SpaceRegistry } from '@nasfleet/steps';
 import { StaleFenceError } from '@nasfleet/store';
-import type { JournalEntry, SearchStore } from '@nasfleet/store';
+import type { JournalEntry, SearchRecord, SearchStore } from '@nasfleet/store';
 import { createEngine } from './create-engine.ts';
+import { sweepJobs, workerDepth } from './job-sweep.ts';
+import type { InFlightStep } from './job-sweep.ts';
+import { stepRunOf } from './provenance.ts';
+import { provenanceOf } from './runner-provenance.ts';
 import { restoreState, runnerSnapshot } from './runner-state.ts';
-import type { Pending } from './runner-state.ts';
+import type { GeneratedStage, Pending } from './runner-state.ts';
 import { SearchSpec } from './search-spec.ts';
+import { startLease } from './search-lease.ts';
+import type { SearchLease } from './search-lease.ts';
 
 /** What a runner needs: its search, the store and queues, who it is, and how long its lease lasts. */
 export interface SearchRunnerDeps {
@@ -24,11 +30,16 @@ export interface SearchRunnerDeps {
   leaseTtlMs: number;
   /** A snapshot every this many tells (default 10). */
   snapshotEvery?: number;
+  /** After each snapshot, drop the journal up to the one before it (default true): the journal stays one snapshot interval long. */
+  trimJournal?: boolean;
+  /** Told candidates and the engine's status after each tell (metrics). */
+  onTold?: (searchId: string, result: CandidateResult, engine: SearchEngine) => void;
+  now?: () => Date;
   log?: (line: string) => void;
 }
 
-/** running: driving its search; done/failed: the search ended (status written); stopped: another writer took over, or stop(). */
-export type RunnerState = 'new' | 'running' | 'done' | 'failed' | 'stopped';
+/** running: driving its search (also while paused); done/failed/cancelled: the search ended (status written); stopped: another writer took over, or stop(). */
+export type RunnerState = 'new' | 'running' | 'done' | 'failed' | 'cancelled' | 'stopped';
 
 /** The one writer of one search while it holds the search's lease. Calls must not overlap (the orchestrator serialises them). */
 export interface SearchRunner {
@@ -38,6 +49,10 @@ export interface SearchRunner {
   start(): Promise<boolean>;
   /** Applies one worker result; a repeated one or one for a candidate not at that step changes nothing. Resolves once what it caused is journaled. */
   handle(message: ResultMessage): Promise<void>;
+  /** Applies what a client asked the search to become (the record's `requested`): pause, resume, cancel. */
+  control(record: SearchRecord): Promise<void>;
+  /** Looks after the jobs of the candidates in flight (job-sweep.ts) and the derived depth; call every few seconds. */
+  sweep(): Promise<void>;
   /** Stops renewing and gives the lease up (a finished or deposed runner has none). */
   stop(): Promise<void>;
 }
@@ -48,47 +63,65 @@ const trainable = (space: SearchSpace): space is Trainable => 'datasetRef' in sp
 /**
  * A search runner (docs/fleet.md). Every engine operation is journaled, fenced by the lease token,
  * before its effects leave the process: an ask before its GenerateJobs, a generate result
- * (`generated`) and a hash claim before its TrainJob, a tell before engine.tell. A candidate's
- * check failure or missing answer is told as a failed result; a duplicate architecture (spaces that
+ * (`generated`) and a hash claim before its TrainJob, a tell before engine.tell; each told
+ * candidate's provenance record (provenance.ts) is saved just before its tell. A candidate's check
+ * failure or missing answer is told as a failed result; a duplicate architecture (spaces that
  * de-duplicate) takes its owner's result, waiting while the owner is in flight; a space that trains
  * (a code space: datasetRef + trainConfig) gets a TrainJob; any other space (NB201: a look-up) is
  * evaluated here. Replay mode keeps one candidate in flight: the engine's next ask depends on the
  * tells before it, so only then is the sequence of engine operations the local batch-1 run's, and
- * the final snapshot the same bytes. A StaleFenceError stops the runner (another writer took over).
+ * the final snapshot the same bytes. Paused, it asks nothing new but tells what was in flight. A
+ * StaleFenceError stops the runner (another writer took over).
  */
 export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
   const { store, producer, searchId } = deps;
   const log = deps.log ?? (() => undefined);
+  const now = deps.now ?? (() => new Date());
   const snapshotEvery = deps.snapshotEvery ?? 10;
   let state: RunnerState = 'new';
-  let token = 0;
-  let renewTimer: NodeJS.Timeout | null = null;
+  let lease: SearchLease | null = null;
   let spec: SearchSpec;
   let space: SearchSpace;
   let engine: SearchEngine;
   let pending = new Map<string, Pending>();
   let lastSeq = 0;
+  let snapshotSeq = 0;
   let toldSinceSnapshot = 0;
+  let paused = false;
+  let derivedDepth = 2;
   /** owner id → candidates waiting for its result (duplicates of an architecture in flight). */
   const waiters = new Map<string, string[]>();
+  /** candidate id → how often its failed job was tried again (job-sweep.ts). */
+  const retried = new Map<string, number>();
+  const token = () => lease?.token ?? 0;
 
   const append = async (entries: JournalEntry[]): Promise<void> => {
-    const seqs = await store.append(searchId, entries, token);
+    const seqs = await store.append(searchId, entries, token());
     lastSeq = seqs.at(-1) ?? lastSeq;
   };
-  const saveSnapshot = () => store.saveSnapshot(searchId, runnerSnapshot(engine, pending), lastSeq, token);
-  const halt = () => {
-    if (renewTimer) clearInterval(renewTimer);
-    renewTimer = null;
+  const saveSnapshot = async (): Promise<void> => {
+    const previous = snapshotSeq;
+    await store.saveSnapshot(searchId, runnerSnapshot(engine, pending), lastSeq, token());
+    snapshotSeq = lastSeq;
+    if ((deps.trimJournal ?? true) && previous > 0) await store.trimJournal(searchId, previous, token());
+  };
+  /** Ends the runner's hold on the search with a final status. */
+  const end = async (status: 'done' | 'failed' | 'cancelled', message: string | null = null): Promise<void> => {
+    await store.setStatus(searchId, status, token(), message?.slice(0, 10_000) ?? null);
+    await lease?.release();
+    state = status;
   };
 
   const enqueueGenerate = (p: Pending) =>
     producer.enqueueGenerate({ searchId, request: p.request, space: spec.space, llm: spec.llm, promptSetHash: engine.promptSetHash ?? deps.prompts.hash });
 
-  const tell = async (result: CandidateResult): Promise<void> => {
+  const tell = async (p: Pending, result: CandidateResult, trainRun: StepRun | null = null, duplicateOf: string | null = null): Promise<void> => {
+    await store.putCandidate(searchId, result.id, provenanceOf(p, result, { searchId, promptSetHash: engine.promptSetHash, trainRun, duplicateOf, toldAt: now() }), token());
     await append([{ op: 'tell', results: [result] }]);
     engine.tell([result]);
     pending.delete(result.id);
+    retried.delete(result.id);
+    deps.onTold?.(searchId, result, engine);
     toldSinceSnapshot += 1;
     if (toldSinceSnapshot >= snapshotEvery) {
       await saveSnapshot();
@@ -98,23 +131,23 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     for (const waiting of waiters.get(result.id) ?? []) {
       const w = pending.get(waiting);
       if (w?.generated?.check?.ok && told?.result) {
-        await tell(assembleResult(w.generated.generate, w.generated.check, { kind: 'duplicate', of: { id: result.id, index: told.index, result: told.result } }));
+        await tell(w, assembleResult(w.generated.generate, w.generated.check, { kind: 'duplicate', of: { id: result.id, index: told.index, result: told.result } }), null, result.id);
       }
     }
     waiters.delete(result.id);
   };
 
   /** A candidate whose generate output is journaled: fail it, copy a duplicate's result, train it, or look it up. */
-  const advance = async (p: Pending, output: GenerateOutput): Promise<void> => {
+  const advance = async (p: Pending, output: GeneratedStage): Promise<void> => {
     const { generate, check } = output;
     const id = p.request.id;
-    if (generate.answer === null || check === null || !check.ok) return tell(assembleResult(generate, check, null));
+    if (generate.answer === null || check === null || !check.ok) return tell(p, assembleResult(generate, check, null));
     if (space.dedup) {
       const { duplicateOf } = engine.claimHash(id, check.canonicalHash);
       await append([{ op: 'claim', id, hash: check.canonicalHash }]);
       if (duplicateOf !== null) {
         const earlier = engine.candidate(duplicateOf);
-        if (earlier?.result) return tell(assembleResult(generate, check, { kind: 'duplicate', of: { id: duplicateOf, index: earlier.index, result: earlier.result } }));
+        if (earlier?.result) return tell(p, assembleResult(generate, check, { kind: 'duplicate', of: { id: duplicateOf, index: earlier.index, result: earlier.result } }), null, duplicateOf);
         if (pending.has(duplicateOf)) {
           waiters.set(duplicateOf, [...(waiters.get(duplicateOf) ?? []), id]);
           return;
@@ -125,49 +158,64 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
       await producer.enqueueTrain({ searchId, candidateId: id, architecture: check.architecture, dataset: space.datasetRef, train: space.trainConfig });
       return;
     }
-    return tell(assembleResult(generate, check, { kind: 'evaluated', evaluation: await space.evaluate(check, id) }));
+    return tell(p, assembleResult(generate, check, { kind: 'evaluated', evaluation: await space.evaluate(check, id) }));
   };
 
   const finishIfDone = async (): Promise<boolean> => {
     if (engine.status().told < spec.evaluations) return false;
     await saveSnapshot();
-    await store.setStatus(searchId, 'done', token);
-    halt();
-    await store.releaseLease(searchId, deps.owner, token);
-    state = 'done';
+    await end('done');
     log(`search ${searchId} done: ${spec.evaluations} evaluations told`);
     return true;
   };
 
   const topUp = async (): Promise<void> => {
-    if (await finishIfDone()) return;
-    const limit = spec.replay ? 1 : spec.depth;
+    if ((await finishIfDone()) || paused) return;
+    const limit = spec.replay ? 1 : (spec.depth ?? derivedDepth);
     const n = Math.min(limit - pending.size, spec.evaluations - engine.status().asked);
     if (n <= 0) return;
     const requests = engine.ask(n);
-    for (const request of requests) pending.set(request.id, { request, generated: null });
-    await append([{ op: 'ask', n, ids: requests.map((r) => r.id) }]);
+    const askedAt = now().toISOString();
+    for (const request of requests) pending.set(request.id, { request, generated: null, askedAt });
+    await append([{ op: 'ask', n, ids: requests.map((r) => r.id), at: askedAt }]);
     for (const request of requests) await enqueueGenerate(pending.get(request.id)!);
   };
 
-  /** Runs `f`; a deposed writer stops (its state says so) instead of throwing. */
+  /** Runs `f` while the runner drives its search; a deposed writer stops (its state says so) instead of throwing. */
   const guarded = async (f: () => Promise<void>): Promise<void> => {
+    if (state !== 'running') return;
     try {
       await f();
     } catch (error) {
       if (!(error instanceof StaleFenceError)) throw error;
-      halt();
+      lease?.halt();
       state = 'stopped';
       log(`search ${searchId}: another orchestrator took it over (${error.message}); this one stops driving it`);
     }
   };
 
   const fail = async (message: string): Promise<void> => {
-    await store.setStatus(searchId, 'failed', token, message.slice(0, 10_000));
-    halt();
-    await store.releaseLease(searchId, deps.owner, token);
-    state = 'failed';
+    await end('failed', message);
     log(`search ${searchId} failed: ${message}`);
+  };
+
+  /** The candidates in flight waiting on a worker's job (not duplicates waiting for their owner, not look-ups). */
+  const onWorkers = (): InFlightStep[] => {
+    const waiting = new Set([...waiters.values()].flat());
+    return [...pending.values()].flatMap((p): InFlightStep[] => {
+      if (!p.generated) return [{ id: p.request.id, step: 'generate' }];
+      return p.generated.check?.ok && trainable(space) && !waiting.has(p.request.id) ? [{ id: p.request.id, step: 'train' }] : [];
+    });
+  };
+
+  /** Cancelling: the search ends now; jobs not started yet are taken off the queues (running ones finish, their results are dropped). */
+  const cancel = async (): Promise<void> => {
+    await end('cancelled');
+    for (const { id, step } of onWorkers()) {
+      const job = await producer.queue(step === 'generate' ? 'llm' : 'train').getJob(jobIdFor(step, searchId, id));
+      await job?.remove().catch(() => undefined);
+    }
+    log(`search ${searchId} cancelled with ${pending.size} candidate(s) in flight`);
   };
 
   return {
@@ -176,36 +224,29 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
       return state;
     },
     async start() {
-      const lease = await store.acquireLease(searchId, deps.owner, deps.leaseTtlMs);
+      lease = await startLease({
+        store, searchId, owner: deps.owner, ttlMs: deps.leaseTtlMs, log,
+        onLost: () => {
+          if (state === 'running') state = 'stopped';
+        },
+      });
       if (!lease) return false;
-      token = lease.token;
       state = 'running';
-      renewTimer = setInterval(() => {
-        store.renewLease(searchId, deps.owner, token, deps.leaseTtlMs).then(
-          (held) => {
-            if (!held && state === 'running') {
-              halt();
-              state = 'stopped';
-              log(`search ${searchId}: the lease was lost; this orchestrator stops driving it`);
-            }
-          },
-          (error: unknown) => log(`search ${searchId}: lease renewal failed: ${(error as Error).message}`),
-        );
-      }, Math.max(100, Math.floor(deps.leaseTtlMs / 3)));
-      renewTimer.unref();
       await guarded(async () => {
         const record = await store.getSearch(searchId);
         const parsed = SearchSpec.safeParse(record?.spec);
         if (!parsed.success) return fail(`the search's spec is invalid: ${parsed.error.message}`);
         spec = parsed.data;
+        paused = record?.status === 'paused';
         try {
           space = await deps.spaces.create(spec.space.name, spec.space.options);
           const restored = await restoreState(store, searchId, () => createEngine(spec, space, deps.prompts));
-          ({ engine, pending, lastSeq } = restored);
+          ({ engine, pending, lastSeq, snapshotSeq } = restored);
         } catch (error) {
           return fail((error as Error).message);
         }
-        log(`search ${searchId}: lease ${token}, ${engine.status().told} told, ${pending.size} in flight`);
+        if (spec.depth === undefined) derivedDepth = await workerDepth(producer, trainable(space));
+        log(`search ${searchId}: lease ${token()}, ${engine.status().told} told, ${pending.size} in flight${paused ? ', paused' : ''}`);
         for (const p of [...pending.values()]) {
           const step = p.generated ? 'train' : 'generate';
           // A result whose consumption failed for good (its retries spent) would leave the candidate stuck: try it again.
@@ -219,34 +260,68 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
         await topUp();
         // The first snapshot fixes the engine's setup (the prompt set it was made with), whatever the prompt files become.
         if (fresh && state === 'running') await saveSnapshot();
+        if (record) await this.control(record);
       });
       return true;
     },
     async handle(message) {
-      if (state !== 'running') return;
       await guarded(async () => {
         const p = pending.get(message.candidateId);
         if (!p) return;
         if (message.step === 'generate') {
           if (p.generated) return;
           const { generate, check } = message.payload;
-          await append([{ op: 'generated', id: p.request.id, generate, check }]);
-          p.generated = { generate, check };
+          const run = stepRunOf(message);
+          await append([{ op: 'generated', id: p.request.id, generate, check, run }]);
+          p.generated = { generate, check, run };
           await advance(p, p.generated);
         } else {
           const output = p.generated;
           if (!output?.check?.ok) return;
           const { outcome, metrics } = message.payload;
-          await tell(assembleResult(output.generate, output.check, { kind: 'evaluated', evaluation: { outcome, metrics } }));
+          await tell(p, assembleResult(output.generate, output.check, { kind: 'evaluated', evaluation: { outcome, metrics } }), stepRunOf(message));
         }
+        await topUp();
+      });
+    },
+    async control(record) {
+      await guarded(async () => {
+        const wanted = record.requested;
+        if (wanted === 'cancelled') return cancel();
+        if (wanted === 'paused' && !paused) {
+          paused = true;
+          await store.setStatus(searchId, 'paused', token());
+          log(`search ${searchId} paused with ${pending.size} candidate(s) in flight`);
+        } else if (wanted === 'running' && paused) {
+          paused = false;
+          await store.setStatus(searchId, 'running', token());
+          log(`search ${searchId} resumed`);
+          await topUp();
+        }
+      });
+    },
+    async sweep() {
+      await guarded(async () => {
+        for (const dead of await sweepJobs(producer, searchId, onWorkers(), retried, now().getTime(), log)) {
+          const p = pending.get(dead.id);
+          if (!p) continue;
+          log(`search ${searchId}: the ${dead.step} job of ${dead.id} failed for good (${dead.reason}); the candidate is told as failed`);
+          const failure = { class: 'job-failed' as const, message: `the fleet could not run this candidate's ${dead.step} step: ${dead.reason}`.slice(0, 4000) };
+          const generate = p.generated?.generate ?? { id: dead.id, answer: null, failure, feedback: null, calls: [] };
+          const check = p.generated?.check ?? null;
+          await tell(p, dead.step === 'train' && check?.ok
+            ? assembleResult(generate, check, { kind: 'evaluated', evaluation: { outcome: { status: 'failed', failure }, metrics: {} } })
+            : assembleResult({ ...generate, answer: null, failure }, null, null));
+        }
+        if (spec.depth === undefined) derivedDepth = await workerDepth(producer, trainable(space));
         await topUp();
       });
     },
     async stop() {
       const wasRunning = state === 'running';
-      halt();
       if (state === 'running' || state === 'new') state = 'stopped';
-      if (wasRunning) await store.releaseLease(searchId, deps.owner, token).catch(() => false);
+      if (wasRunning) await lease?.release();
+      else lease?.halt();
       await space?.close?.();
     },
   };

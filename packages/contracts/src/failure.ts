@@ -20,6 +20,7 @@ export const FailureClass = z.enum([
   'training-timeout', // training ran past its time budget
   'invalid-artifact', // the artifact is not a member of the search space (e.g. a malformed NB201 cell)
   'duplicate', // an architecture already evaluated in this search
+  'job-failed', // the fleet could not run a step of this candidate and no retry can help (a malformed job, a worker bug)
 ]);
 export type FailureClass = z.infer<typeof FailureClass>;
 

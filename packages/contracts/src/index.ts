@@ -6,3 +6,4 @@ export * from './operator.ts';
 export * from './jobs.ts';
 export * from './engine-status.ts';
 export * from './zod-errors.ts';
+export * from './step-run.ts';

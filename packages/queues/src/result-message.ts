@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CheckResult, GenerateResult, TrainJobResult } from '@nasfleet/contracts';
+import { CheckResult, GenerateResult, TrainJobResult, WorkerInfo } from '@nasfleet/contracts';
 
 /** What an LLM worker made of a GenerateJob: the answer, and what check found in it (null when there was no answer to check). */
 export const GenerateOutput = z.object({
@@ -8,13 +8,8 @@ export const GenerateOutput = z.object({
 });
 export type GenerateOutput = z.infer<typeof GenerateOutput>;
 
-/** Which worker produced a result: its id (WORKER_ID), host and process, for provenance and debugging. */
-export const WorkerInfo = z.object({
-  id: z.string().min(1),
-  host: z.string().min(1),
-  pid: z.number().int().positive(),
-});
-export type WorkerInfo = z.infer<typeof WorkerInfo>;
+// Which worker produced a result (contracts' WorkerInfo), re-exported where workers have always found it.
+export { WorkerInfo } from '@nasfleet/contracts';
 
 const envelope = {
   searchId: z.string().min(1),

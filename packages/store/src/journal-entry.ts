@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CandidateResult, CheckResult, GenerateResult } from '@nasfleet/contracts';
+import { CandidateResult, CheckResult, GenerateResult, StepRun } from '@nasfleet/contracts';
 
 /**
  * One engine operation, journalled before the orchestrator acts on it; replaying a search's entries
@@ -7,13 +7,13 @@ import { CandidateResult, CheckResult, GenerateResult } from '@nasfleet/contract
  * (asks are deterministic, so a replay can check itself against them). `generated` is a candidate's
  * stage record, not an engine operation: its generate step's output and check (null when there was no
  * answer), so that a restarted orchestrator trains it (or copies a duplicate's result) instead of
- * generating it again.
+ * generating it again, and which worker generated it when (`run`, for the candidate's provenance).
  */
 export const JournalEntry = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('ask'), n: z.number().int().nonnegative(), ids: z.array(z.string()) }),
+  z.object({ op: z.literal('ask'), n: z.number().int().nonnegative(), ids: z.array(z.string()), at: z.iso.datetime().optional() }),
   z.object({ op: z.literal('tell'), results: z.array(CandidateResult) }),
   z.object({ op: z.literal('claim'), id: z.string(), hash: z.string() }),
-  z.object({ op: z.literal('generated'), id: z.string(), generate: GenerateResult, check: CheckResult.nullable() }),
+  z.object({ op: z.literal('generated'), id: z.string(), generate: GenerateResult, check: CheckResult.nullable(), run: StepRun.optional() }),
 ]);
 export type JournalEntry = z.infer<typeof JournalEntry>;
 
