@@ -11,6 +11,9 @@ import type { QueueConfig } from '@nasfleet/queues';
 /** A message for a variable that is missing ("is required: …") or wrong ("must be …"). */
 const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `is required: ${what}` : `must be ${what}`);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const PORT_OR_OFF = 'must be a TCP port (0 for any free one) or off';
+/** The worker's metrics port when METRICS_PORT is unset (the OpenTelemetry exporters' Prometheus port). */
+const DEFAULT_METRICS_PORT = 9464;
 
 /** The worker's environment variables. Each has a default except REDIS_URL and WORKER_ROLE. */
 const WorkerEnv = z.object({
@@ -39,6 +42,11 @@ const WorkerEnv = z.object({
   LLM_TIMEOUT_MS: positiveInt(300_000),
   // Key an OpenAI-compatible server may ask for.
   OPENAI_API_KEY: z.string().optional(),
+  // Port of the worker's Prometheus endpoint (GET /metrics); 0: any free port (the log says which); off: no endpoint.
+  // Unset: 9464, or any free port when another process (a second worker on the machine) has 9464.
+  METRICS_PORT: z.string().regex(/^(off|\d{1,5})$/, PORT_OR_OFF).refine((v) => v === 'off' || Number(v) <= 65_535, PORT_OR_OFF).optional(),
+  // Interface the metrics endpoint listens on; all of them by default, so Prometheus can scrape from another machine.
+  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
 });
 
 /** What a worker process runs with. */
@@ -54,6 +62,8 @@ export interface WorkerConfig {
   promptsDir: string;
   llmTimeoutMs: number;
   openAiApiKey: string | null;
+  /** Where GET /metrics is served (port 0: any free one); null: not served. `orFreePort`: the port is the default, so any free one will do when it is taken. */
+  metrics: { host: string; port: number; orFreePort: boolean } | null;
 }
 
 /** The environment is unusable; the message names each variable and what it must be. */
@@ -93,6 +103,7 @@ export function readWorkerConfig(env: Record<string, string | undefined> = proce
     promptsDir: e.PROMPTS_DIR,
     llmTimeoutMs: e.LLM_TIMEOUT_MS,
     openAiApiKey: e.OPENAI_API_KEY || null,
+    metrics: e.METRICS_PORT === 'off' ? null : { host: e.METRICS_HOST, port: e.METRICS_PORT === undefined ? DEFAULT_METRICS_PORT : Number(e.METRICS_PORT), orFreePort: e.METRICS_PORT === undefined },
   };
 }
 

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { GenerateJob } from '@nasfleet/contracts';
 import { LlmModelNotFoundError, LlmRequestError } from '@nasfleet/llm';
+import type { WorkerMetrics } from '@nasfleet/metrics';
 import type { PromptSet } from '@nasfleet/prompts';
 import type { QueueHandler, ResultMessageInput, WorkerInfo } from '@nasfleet/queues';
 import { createGenerateStep } from '@nasfleet/steps';
@@ -17,6 +18,8 @@ export interface LlmHandlerDeps {
   publish: (result: ResultMessageInput) => Promise<unknown>;
   worker: WorkerInfo;
   now: () => Date;
+  /** Told of each published result's generate and check outcomes. */
+  metrics: Pick<WorkerMetrics, 'candidate'>;
 }
 
 /** Who writes the answer for a job: the space's rule operator, or the job's LLM with this worker's prompts. */
@@ -37,7 +40,8 @@ function generatorFor(job: GenerateJob, deps: LlmHandlerDeps): GeneratorSettings
  * publishes under the same id, so at most one result per candidate). What a retry cannot fix fails
  * the job at once (UnrecoverableError): another prompt set, an unknown space, a missing model, a
  * request the server rejects. An LLM server that stays unavailable through the provider's own retries
- * is an ordinary Error, so BullMQ tries the job again later, with backoff.
+ * is an ordinary Error, so BullMQ tries the job again later, with backoff. Each published result's
+ * generate and check outcomes go to `metrics` (the LLM calls' own figures come from the providers).
  */
 export function createLlmHandler(deps: LlmHandlerDeps): QueueHandler<'llm'> {
   return async (job) => {
@@ -56,6 +60,9 @@ export function createLlmHandler(deps: LlmHandlerDeps): QueueHandler<'llm'> {
     const check = generate.answer === null ? null : await space.check(generate.answer);
     const payload = { generate, check };
     await deps.publish({ searchId: job.searchId, candidateId: job.request.id, step: 'generate', worker: deps.worker, startedAt, finishedAt: deps.now().toISOString(), payload });
+    // Counted once published: a try that fails to publish is retried and would count twice.
+    deps.metrics.candidate('generate', generate.failure?.class ?? null);
+    if (check) deps.metrics.candidate('check', check.ok ? null : check.failure.class);
     return payload;
   };
 }

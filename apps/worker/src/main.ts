@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const config = readWorkerConfig();
   const running = await startWorker(config, log);
   const redis = new URL(config.redisUrl);
+  if (running.metrics) log(`metrics on ${running.metrics.url}`);
   log(`worker ${running.info.id} ready: role ${config.role}, concurrency ${config.concurrency}, queue ${config.queue.prefix}:${running.queue} on ${redis.protocol}//${redis.host} (pid ${process.pid})`);
   let closing = false;
   const stop = (signal: NodeJS.Signals): void => {

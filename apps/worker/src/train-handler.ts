@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { formatZodError, TrainJobResult } from '@nasfleet/contracts';
 import type { Failure } from '@nasfleet/contracts';
+import type { WorkerMetrics } from '@nasfleet/metrics';
 import type { QueueHandler, ResultMessageInput, WorkerInfo } from '@nasfleet/queues';
 
 /** What the train role's handler works with. */
@@ -12,10 +13,23 @@ export interface TrainHandlerDeps {
   publish: (result: ResultMessageInput) => Promise<unknown>;
   worker: WorkerInfo;
   now: () => Date;
+  /** Told of each published result: its outcome, training seconds and images per second. */
+  metrics: Pick<WorkerMetrics, 'candidate' | 'training'>;
 }
 
 /** How BullMQ's sandbox words a child that exited in the middle of a job. */
 const CHILD_DIED = /^Unexpected exit code: (\S+) signal: (\S+)/;
+
+/**
+ * A published training result in the metrics (once published: a try that fails to publish is retried
+ * and would count twice). A result without trainMs did not train (an invalid architecture): no seconds.
+ */
+function observe(result: TrainJobResult, metrics: TrainHandlerDeps['metrics']): void {
+  const ok = result.outcome.status === 'ok';
+  metrics.candidate('train', result.outcome.status === 'ok' ? null : result.outcome.failure.class);
+  const { trainMs, imagesPerSec } = result.metrics;
+  if (trainMs !== undefined) metrics.training({ seconds: trainMs / 1000, ok, imagesPerSecond: imagesPerSec ?? null });
+}
 
 /**
  * The train role, in the worker's own process: runs the TrainJob in a sandboxed child
@@ -60,6 +74,7 @@ export function createTrainHandler(deps: TrainHandlerDeps): QueueHandler<'train'
       clearTimeout(timer);
     }
     await deps.publish({ searchId: job.searchId, candidateId: job.candidateId, step: 'train', worker: deps.worker, startedAt: startedAt.toISOString(), finishedAt: deps.now().toISOString(), payload: result });
+    observe(result, deps.metrics);
     return result;
   };
 }
