@@ -39,4 +39,12 @@ describe('queueDepthRenderer', () => {
     down = false;
     expect(sampleValue(await render(), 'nasfleet_queue_jobs', { queue: 'llm', state: 'waiting' })).toBe(4);
   });
+
+  it('queues that never answer cost the scrape timeoutMs, not the scrape', async () => {
+    const registry = new Registry();
+    const errors: string[] = [];
+    const render = queueDepthRenderer({ registry, readQueues: () => new Promise<string>(() => undefined), onError: (e) => errors.push(e.message), timeoutMs: 50 });
+    expect(sampleValue(await render(), 'nasfleet_queue_scrape_errors_total')).toBe(1);
+    expect(errors).toEqual(['the queues did not answer within 50 ms']);
+  });
 });

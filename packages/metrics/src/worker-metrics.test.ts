@@ -95,7 +95,21 @@ describe('createWorkerMetrics', () => {
     metrics.busy()();
     const text = await registry.metrics();
     expect(await promtoolCheckMetrics(text)).toEqual({ code: 0, output: '' });
-    expect(new Set(parseSamples(text).map((s) => s.name.replace(/_(bucket|sum|count)$/, ''))).size).toBe(12);
+    expect(new Set(parseSamples(text).map((s) => s.name.replace(/_(bucket|sum|count)$/, ''))).size).toBe(10);
     expect(parseSamples(text).every((s) => s.name.startsWith('nasfleet_'))).toBe(true);
+  });
+
+  it("each role shows its own families only: no empty training histograms on an LLM worker, nor LLM ones on a trainer", async () => {
+    const llm = setup('llm');
+    llm.metrics.training({ seconds: 3, ok: true, imagesPerSecond: 1000 });
+    const llmText = await llm.registry.metrics();
+    expect(llmText).toContain('# TYPE nasfleet_llm_tokens_per_second histogram');
+    expect(llmText).not.toContain('nasfleet_train_');
+    const train = setup('train');
+    train.metrics.llmCall({ model: 'm', durationMs: 1_000, promptTokens: 1, completionTokens: 1 });
+    const trainText = await train.registry.metrics();
+    expect(trainText).toContain('# TYPE nasfleet_train_images_per_second histogram');
+    expect(trainText).not.toContain('nasfleet_llm_');
+    expect(await promtoolCheckMetrics(trainText)).toEqual({ code: 0, output: '' });
   });
 });

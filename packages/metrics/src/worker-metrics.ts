@@ -45,7 +45,9 @@ export interface WorkerMetrics {
   job(queue: string, outcome: JobOutcome): void;
   /** A candidate's step ended: ok (`failureClass` null) or failed with that class. */
   candidate(step: CandidateStep, failureClass: string | null): void;
+  /** An LLM request finished (LLM workers). */
   llmCall(call: LlmCallObservation): void;
+  /** A training try produced a result (training workers). */
   training(run: TrainingObservation): void;
   /** A job handler starts; call the returned function when it ends. Feeds the busy time and fraction. */
   busy(): () => void;
@@ -58,9 +60,29 @@ const TOKENS_PER_SECOND = [1, 2, 5, 10, 20, 35, 50, 75, 100, 150, 250, 500, 1000
 const TRAIN_SECONDS = [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 2700];
 const IMAGES_PER_SECOND = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000];
 
+/** The LLM role's instruments. */
+function llmInstruments(registers: Registry[]) {
+  return {
+    seconds: new Histogram({ name: 'nasfleet_llm_request_duration_seconds', help: 'Duration of one LLM request, retries included, by model', labelNames: ['model'], buckets: LLM_SECONDS, registers }),
+    tokensPerSecond: new Histogram({ name: 'nasfleet_llm_tokens_per_second', help: "Generation speed of one LLM request: completion tokens over the server's generation time (Ollama's eval counts), else over the whole request", labelNames: ['model'], buckets: TOKENS_PER_SECOND, registers }),
+    completionTokens: new Counter({ name: 'nasfleet_llm_completion_tokens_total', help: 'Tokens the LLM generated, by model', labelNames: ['model'], registers }),
+    promptTokens: new Counter({ name: 'nasfleet_llm_prompt_tokens_total', help: 'Prompt tokens the LLM server reported, by model', labelNames: ['model'], registers }),
+    generationSeconds: new Counter({ name: 'nasfleet_llm_generation_seconds_total', help: 'Time the LLM spent generating those tokens (the divisor of tokens per second), by model', labelNames: ['model'], registers }),
+  };
+}
+
+/** The train role's instruments. */
+function trainInstruments(registers: Registry[]) {
+  return {
+    seconds: new Histogram({ name: 'nasfleet_train_duration_seconds', help: "Wall time of one candidate's proxy training, by outcome (ok, failed)", labelNames: ['outcome'], buckets: TRAIN_SECONDS, registers }),
+    imagesPerSecond: new Histogram({ name: 'nasfleet_train_images_per_second', help: 'Training throughput of one candidate (training images times epochs over training time)', buckets: IMAGES_PER_SECOND, registers }),
+  };
+}
+
 /**
  * Registers a worker's instruments on `registry` (never prom-client's global one) and returns the
- * methods that feed them. Tokens per second are the completion tokens over the generation time when
+ * methods that feed them. Each role gets its own (nasfleet_llm_* on LLM workers, nasfleet_train_*
+ * on training workers; the other role's method records nothing), so no worker shows empty families. Tokens per second are the completion tokens over the generation time when
  * the server reported one (Ollama's eval counts), else over the whole request. The busy seconds and
  * busy fraction are read from a BusyTracker at each scrape, so a long job counts while it runs.
  */
@@ -71,13 +93,8 @@ export function createWorkerMetrics(registry: Registry, options: WorkerMetricsOp
 
   const jobs = new Counter({ name: 'nasfleet_jobs_total', help: 'Tries of jobs this worker ended, by queue and outcome (completed; retried: failed, BullMQ tries again; failed: for good)', labelNames: ['queue', 'outcome'], registers });
   const candidates = new Counter({ name: 'nasfleet_candidates_total', help: 'Candidate steps this worker ended, by step, outcome (ok, failed) and failure class (none when ok)', labelNames: ['step', 'outcome', 'failure_class'], registers });
-  const llmSeconds = new Histogram({ name: 'nasfleet_llm_request_duration_seconds', help: 'Duration of one LLM request, retries included, by model', labelNames: ['model'], buckets: LLM_SECONDS, registers });
-  const tokensPerSecond = new Histogram({ name: 'nasfleet_llm_tokens_per_second', help: "Generation speed of one LLM request: completion tokens over the server's generation time (Ollama's eval counts), else over the whole request", labelNames: ['model'], buckets: TOKENS_PER_SECOND, registers });
-  const completionTokens = new Counter({ name: 'nasfleet_llm_completion_tokens_total', help: 'Tokens the LLM generated, by model', labelNames: ['model'], registers });
-  const promptTokens = new Counter({ name: 'nasfleet_llm_prompt_tokens_total', help: 'Prompt tokens the LLM server reported, by model', labelNames: ['model'], registers });
-  const generationSeconds = new Counter({ name: 'nasfleet_llm_generation_seconds_total', help: 'Time the LLM spent generating those tokens (the divisor of tokens per second), by model', labelNames: ['model'], registers });
-  const trainSeconds = new Histogram({ name: 'nasfleet_train_duration_seconds', help: "Wall time of one candidate's proxy training, by outcome (ok, failed)", labelNames: ['outcome'], buckets: TRAIN_SECONDS, registers });
-  const imagesPerSecond = new Histogram({ name: 'nasfleet_train_images_per_second', help: 'Training throughput of one candidate (training images times epochs over training time)', buckets: IMAGES_PER_SECOND, registers });
+  const llm = role === 'llm' ? llmInstruments(registers) : null;
+  const train = role === 'train' ? trainInstruments(registers) : null;
   new Gauge({ name: 'nasfleet_worker_concurrency', help: 'Jobs this worker runs at once', labelNames: ['role'], registers }).set({ role }, options.concurrency);
   let reported = 0;
   new Counter({
@@ -99,18 +116,20 @@ export function createWorkerMetrics(registry: Registry, options: WorkerMetricsOp
     job: (queue, outcome) => jobs.inc({ queue, outcome }),
     candidate: (step, failureClass) => candidates.inc({ step, ...outcomeLabels(failureClass) }),
     llmCall(call) {
+      if (!llm) return;
       const model = call.model;
-      llmSeconds.observe({ model }, call.durationMs / 1000);
-      if (call.promptTokens !== null) promptTokens.inc({ model }, call.promptTokens);
+      llm.seconds.observe({ model }, call.durationMs / 1000);
+      if (call.promptTokens !== null) llm.promptTokens.inc({ model }, call.promptTokens);
       if (call.completionTokens === null) return;
       const generating = (call.generationMs ?? call.durationMs) / 1000;
-      completionTokens.inc({ model }, call.completionTokens);
-      generationSeconds.inc({ model }, generating);
-      if (generating > 0 && call.completionTokens > 0) tokensPerSecond.observe({ model }, call.completionTokens / generating);
+      llm.completionTokens.inc({ model }, call.completionTokens);
+      llm.generationSeconds.inc({ model }, generating);
+      if (generating > 0 && call.completionTokens > 0) llm.tokensPerSecond.observe({ model }, call.completionTokens / generating);
     },
     training(run) {
-      trainSeconds.observe({ outcome: run.ok ? 'ok' : 'failed' }, run.seconds);
-      if (run.imagesPerSecond !== undefined && run.imagesPerSecond !== null && Number.isFinite(run.imagesPerSecond)) imagesPerSecond.observe(run.imagesPerSecond);
+      if (!train) return;
+      train.seconds.observe({ outcome: run.ok ? 'ok' : 'failed' }, run.seconds);
+      if (run.imagesPerSecond !== undefined && run.imagesPerSecond !== null && Number.isFinite(run.imagesPerSecond)) train.imagesPerSecond.observe(run.imagesPerSecond);
     },
     busy: () => tracker.begin(),
   };
