@@ -82,9 +82,10 @@ function trainInstruments(registers: Registry[]) {
 /**
  * Registers a worker's instruments on `registry` (never prom-client's global one) and returns the
  * methods that feed them. Each role gets its own (nasfleet_llm_* on LLM workers, nasfleet_train_*
- * on training workers; the other role's method records nothing), so no worker shows empty families. Tokens per second are the completion tokens over the generation time when
- * the server reported one (Ollama's eval counts), else over the whole request. The busy seconds and
- * busy fraction are read from a BusyTracker at each scrape, so a long job counts while it runs.
+ * on training workers; the other role's method records nothing), so no worker shows empty
+ * families. Tokens per second are the completion tokens over the generation time when the server
+ * reported one (Ollama's eval counts), else over the whole request. The busy seconds and busy
+ * fraction are read from a BusyTracker at each scrape, so a long job counts while it runs.
  */
 export function createWorkerMetrics(registry: Registry, options: WorkerMetricsOptions): WorkerMetrics {
   const registers = [registry];
