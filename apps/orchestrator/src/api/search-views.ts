@@ -1,0 +1,148 @@
+import type { CandidateRecord, SearchEngine } from '@nasfleet/search';
+import { CandidateProvenance, slimRequest } from '../provenance.ts';
+import { ApiError } from './api-errors.ts';
+import type { Ancestor, ArchiveAnswer, CandidateAnswer, ExportAnswer, SearchDetail, SearchSummary } from './api-schemas.ts';
+import type { SearchView } from './search-reader.ts';
+
+/** What the API answers, derived from a SearchView (search-reader.ts); pure functions, no I/O. */
+
+/** The status().details field of each archive, by the name the API gives it. */
+const ARCHIVE_STATS = { network: 'networkArchive', prompt: 'promptArchive' } as const;
+
+const fitnessOf = (c: CandidateRecord | undefined | null): number | null => (c?.result?.outcome.status === 'ok' ? c.result.outcome.fitness : null);
+
+/** A search in a list: what it is and how far it got. */
+export function searchSummary(view: SearchView): SearchSummary {
+  const { record, spec, state } = view;
+  return {
+    id: record.id, status: record.status, requested: record.requested, createdAt: record.createdAt, updatedAt: record.updatedAt,
+    strategy: spec?.config.strategy ?? null, space: spec?.space.name ?? null, evaluations: spec?.evaluations ?? null,
+    told: state?.engine.status().told ?? 0,
+  };
+}
+
+/** A search in full: progress, best, archives (coverage, QD score, size), outcomes by failure class. */
+export function searchDetail(view: SearchView): SearchDetail {
+  const { record, spec, state } = view;
+  const evaluations = spec?.evaluations ?? null;
+  const engine = state?.engine;
+  const status = engine?.status();
+  const best = engine?.best() ?? null;
+  const bestFitness = fitnessOf(best);
+  const archives: SearchDetail['archives'] = {};
+  const outcomes: SearchDetail['outcomes'] = { ok: 0, failed: 0, byFailureClass: {} };
+  if (engine && status) {
+    for (const [name, view] of Object.entries(engine.archives())) {
+      const stats = status.details[ARCHIVE_STATS[name as keyof typeof ARCHIVE_STATS]];
+      archives[name] = {
+        niches: view.niches, size: view.cells.length, coverage: view.cells.length / view.niches,
+        qdScore: stats?.qdScore ?? null, best: stats?.best ?? null,
+      };
+    }
+    for (const c of engine.candidates()) {
+      const outcome = c.result?.outcome;
+      if (outcome?.status === 'ok') outcomes.ok += 1;
+      if (outcome?.status !== 'failed') continue;
+      outcomes.failed += 1;
+      outcomes.byFailureClass[outcome.failure.class] = (outcomes.byFailureClass[outcome.failure.class] ?? 0) + 1;
+    }
+  }
+  const told = status?.told ?? 0;
+  return {
+    search: record,
+    started: state !== null,
+    progress: {
+      asked: status?.asked ?? 0, told, inFlight: status?.inFlight ?? 0, evaluations,
+      fraction: evaluations === null ? null : Math.min(1, told / evaluations),
+    },
+    best: best && bestFitness !== null ? { id: best.id, fitness: bestFitness } : null,
+    archives,
+    outcomes,
+    distinct: status?.distinct ?? 0,
+    strategyStats: status?.details ?? {},
+  };
+}
+
+/** The engine of a search that has started; 409 before. */
+function engineOf(view: SearchView): SearchEngine {
+  if (!view.state) throw new ApiError(409, 'not-started', `search ${view.record.id} has not started yet: no orchestrator has saved its state`);
+  return view.state.engine;
+}
+
+/** One archive's occupied cells; 404 when the search's strategy has no archive of that name. */
+export function archiveAnswer(view: SearchView, name: string): ArchiveAnswer {
+  const archives = engineOf(view).archives();
+  const archive = archives[name];
+  if (!archive) {
+    const names = Object.keys(archives);
+    throw new ApiError(404, 'not-found', `search ${view.record.id} has no archive '${name}' (${names.length ? `it has: ${names.join(', ')}` : 'its strategy keeps none'})`);
+  }
+  return { searchId: view.record.id, name, niches: archive.niches, size: archive.cells.length, coverage: archive.cells.length / archive.niches, cells: archive.cells };
+}
+
+/** Longest lineage walked: a guard against a cycle in damaged data, far beyond any real search's depth. */
+const MAX_LINEAGE = 10_000;
+
+/** The candidate's first parents back to the first candidate, nearest first. */
+export function lineageOf(engine: SearchEngine, id: string): Ancestor[] {
+  const lineage: Ancestor[] = [];
+  const seen = new Set([id]);
+  let next = engine.candidate(id)?.parentIds[0];
+  while (next !== undefined && !seen.has(next) && lineage.length < MAX_LINEAGE) {
+    seen.add(next);
+    const c = engine.candidate(next);
+    if (!c) break;
+    const outcome = c.result?.outcome;
+    lineage.push({ id: c.id, operator: c.operator, parentIds: c.parentIds, status: outcome?.status ?? 'in-flight', fitness: fitnessOf(c) });
+    next = c.parentIds[0];
+  }
+  return lineage;
+}
+
+/**
+ * A candidate: its provenance record when told (`stored`, as store.getCandidate returned it), what the
+ * engine knows, the request while it is in flight, and its lineage. 404 when neither the engine nor
+ * the store knows it; a stored record that fails its schema is an error (corrupt data), not a 404.
+ */
+export function candidateAnswer(view: SearchView, cid: string, stored: unknown): CandidateAnswer {
+  const provenance = stored === null || stored === undefined ? null : CandidateProvenance.parse(stored);
+  const engine = view.state?.engine ?? null;
+  const candidate = engine?.candidate(cid) ?? null;
+  if (!candidate && !provenance) throw new ApiError(404, 'not-found', `search ${view.record.id} has no candidate '${cid}'`);
+  const pending = view.state?.pending.get(cid) ?? null;
+  const told = provenance !== null || (candidate?.result ?? null) !== null;
+  return {
+    searchId: view.record.id,
+    id: cid,
+    told,
+    stage: told ? 'told' : pending?.generated ? 'train' : 'generate',
+    code: candidate?.artifact ?? provenance?.result.artifact ?? pending?.generated?.check?.artifact ?? null,
+    candidate,
+    request: !told && pending ? slimRequest(pending.request) : null,
+    provenance,
+    lineage: engine ? lineageOf(engine, cid) : [],
+  };
+}
+
+/**
+ * The best candidate's code (or NB201 cell), architecture and fitness; 409 while the search has no
+ * successful candidate. Honest about weights: the fleet trains candidates for the search's proxy and
+ * keeps no weights, so there are none to hand out.
+ */
+export function exportAnswer(view: SearchView, stored: unknown): ExportAnswer {
+  const best = view.state?.engine.best() ?? null;
+  const fitness = fitnessOf(best);
+  if (!best || fitness === null || best.artifact === null) {
+    throw new ApiError(409, 'no-result', `search ${view.record.id} has no successful candidate yet`);
+  }
+  const provenance = stored === null || stored === undefined ? null : CandidateProvenance.parse(stored);
+  const check = provenance?.check?.ok ? provenance.check : null;
+  const space = view.spec?.space.name ?? 'unknown';
+  const note = space === 'code'
+    ? 'No trained weights: the fleet trains each candidate for the search\'s short proxy and keeps no weights. To get a TF.js model (model.json + weights) retrain this code: a local search exports its best with `npm run search -- --space code --export DIR`; exporting a fleet search\'s best is not built yet.'
+    : 'A NAS-Bench-201 cell is scored by table look-up: there are no weights; the cell string is the architecture.';
+  return {
+    searchId: view.record.id, candidateId: best.id, space, fitness, code: best.artifact,
+    architecture: check?.architecture ?? null, metrics: best.result?.metrics ?? null, weights: null, note,
+  };
+}
