@@ -29,6 +29,11 @@ const OrchestratorEnv = z.object({
   TRIM_JOURNAL: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   // How often each search's jobs are looked after (a job failed for good is retried or its candidate told as failed) and its derived depth recomputed.
   SWEEP_MS: positiveInt(5_000),
+  // The HTTP API's bearer token (at least 16 characters). Unset: the API (and /metrics, which it serves) is off.
+  API_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)').optional(),
+  // Where the API listens (0: a free port, logged in the ready line).
+  API_HOST: z.string().min(1).default('0.0.0.0'),
+  API_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   // The prompt files new searches are made with (their hash is recorded in the search).
   PROMPTS_DIR: z.string().min(1).default(DEFAULT_PROMPTS_DIR),
 });
@@ -44,6 +49,8 @@ export interface OrchestratorConfig {
   trimJournal: boolean;
   sweepMs: number;
   promptsDir: string;
+  /** The HTTP API, or null when API_TOKEN is unset. */
+  api: { token: string; host: string; port: number } | null;
 }
 
 /** The environment is unusable; the message names each variable. */
@@ -68,5 +75,6 @@ export function readOrchestratorConfig(env: Record<string, string | undefined> =
   return {
     redisUrl: e.REDIS_URL, queue, orchestratorId: e.ORCHESTRATOR_ID ?? `${hostname()}-${process.pid}`,
     leaseTtlMs: e.LEASE_TTL_MS, pollMs: e.POLL_MS, snapshotEvery: e.SNAPSHOT_EVERY, trimJournal: e.TRIM_JOURNAL === 'true', sweepMs: e.SWEEP_MS, promptsDir: e.PROMPTS_DIR,
+    api: e.API_TOKEN ? { token: e.API_TOKEN, host: e.API_HOST, port: e.API_PORT } : null,
   };
 }

@@ -4,7 +4,8 @@ import type { PromptSet } from '@nasfleet/prompts';
 import type { SpaceRegistry } from '@nasfleet/steps';
 import type { SearchStore } from '@nasfleet/store';
 import { createSearchRunner } from './search-runner.ts';
-import type { SearchRunner, SearchRunnerDeps } from './search-runner.ts';
+import type { OrchestratorMetrics } from './orchestrator-metrics.ts';
+import type { SearchRunner } from './search-runner.ts';
 
 /** The statuses a runner drives: running, and paused (no new asks; what is in flight is still told). */
 const DRIVEN: ReadonlySet<string> = new Set(['running', 'paused']);
@@ -26,7 +27,8 @@ export interface OrchestratorDeps {
   sweepMs?: number;
   snapshotEvery?: number;
   trimJournal?: boolean;
-  onTold?: SearchRunnerDeps['onTold'];
+  /** Per-search gauges and told results (orchestrator-metrics.ts), updated as runners act. */
+  metrics?: Pick<OrchestratorMetrics, 'observeSearch' | 'observeTold' | 'forget'>;
   log?: (line: string) => void;
 }
 
@@ -57,7 +59,15 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
   };
   let closed = false;
 
+  /** The runner's search as metrics show it, after each thing it did. */
+  const observe = (runner: SearchRunner) => {
+    const status = runner.engineStatus();
+    if (status && runner.searchStatus) deps.metrics?.observeSearch(runner.searchId, status, runner.searchStatus);
+  };
   const drop = async (runner: SearchRunner) => {
+    // A search another orchestrator took over is its to report; an ended one keeps its last values.
+    if (runner.state === 'stopped') deps.metrics?.forget(runner.searchId);
+    else observe(runner);
     runners.delete(runner.searchId);
     await runner.stop();
   };
@@ -69,7 +79,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     if (existing) await drop(existing);
     const record = await deps.store.getSearch(searchId);
     if (!record || !DRIVEN.has(record.status) || closed) return null;
-    const runner = createSearchRunner({ ...deps, searchId, log });
+    const runner = createSearchRunner({ ...deps, searchId, log, onTold: (id, result) => deps.metrics?.observeTold(id, result) });
     if (!(await runner.start())) return null;
     if (runner.state !== 'running') {
       await runner.stop();
@@ -92,6 +102,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
         if (!runner) continue;
         await runner.control(record);
         if (sweeping && runner.state === 'running') await runner.sweep();
+        observe(runner);
         if (runner.state !== 'running') await drop(runner);
       }
     });
@@ -111,6 +122,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
         await drop(runner);
         throw error;
       }
+      observe(runner);
       if (runner.state !== 'running') await drop(runner);
     });
 

@@ -1,4 +1,4 @@
-import type { CandidateResult, DatasetRef, StepRun } from '@nasfleet/contracts';
+import type { CandidateResult, DatasetRef, EngineStatus, StepRun } from '@nasfleet/contracts';
 import { jobIdFor } from '@nasfleet/queues';
 import type { QueueProducer, ResultMessage } from '@nasfleet/queues';
 import type { PromptSet } from '@nasfleet/prompts';
@@ -45,6 +45,10 @@ export type RunnerState = 'new' | 'running' | 'done' | 'failed' | 'cancelled' | 
 export interface SearchRunner {
   readonly searchId: string;
   readonly state: RunnerState;
+  /** The search's status as the runner last wrote it (running, paused, done, failed, cancelled; null before start). */
+  readonly searchStatus: string | null;
+  /** The engine's counts and archives (null until the search is restored). */
+  engineStatus(): EngineStatus | null;
   /** Takes the lease (false, and nothing done, while another owner holds it), restores the search, re-enqueues what its candidates in flight need, tops up. */
   start(): Promise<boolean>;
   /** Applies one worker result; a repeated one or one for a candidate not at that step changes nothing. Resolves once what it caused is journaled. */
@@ -223,6 +227,12 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     get state() {
       return state;
     },
+    get searchStatus() {
+      if (state === 'done' || state === 'failed' || state === 'cancelled') return state;
+      if (state !== 'running') return null;
+      return paused ? 'paused' : 'running';
+    },
+    engineStatus: () => (engine ? engine.status() : null),
     async start() {
       lease = await startLease({
         store, searchId, owner: deps.owner, ttlMs: deps.leaseTtlMs, log,

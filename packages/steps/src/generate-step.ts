@@ -26,7 +26,7 @@ export type GenerateStep = (request: CandidateRequest) => Promise<GenerateResult
 
 const call = (role: LlmCall['role'], r: ChatResult): LlmCall => ({
   role, model: r.model, promptTokens: r.promptTokens, completionTokens: r.completionTokens, durationMs: r.durationMs,
-  attempts: r.attempts, stoppedEarly: r.stoppedEarly, truncated: r.truncated,
+  generationMs: r.generationMs ?? null, attempts: r.attempts, stoppedEarly: r.stoppedEarly, truncated: r.truncated,
 });
 
 /**
