@@ -88,7 +88,7 @@ describe('createGenerateStep with an LLM (Ollama double)', () => {
     expect(userText(sent!)).toContain(prompts.mutations.find((p) => p.id === 'add-layer')!.text);
     expect(r).toEqual({
       id: 'c000007', answer: 'I would raise it: x = 07', feedback: null,
-      calls: [{ role: 'generator', model: GEN, promptTokens: expect.any(Number), completionTokens: countTokens('I would raise it: x = 07'), durationMs: expect.any(Number), attempts: 1, stoppedEarly: false, truncated: false }],
+      calls: [{ role: 'generator', model: GEN, promptTokens: expect.any(Number), completionTokens: countTokens('I would raise it: x = 07'), durationMs: expect.any(Number), generationMs: expect.any(Number), attempts: 1, stoppedEarly: false, truncated: false }],
     });
     expect(r.calls[0]!.promptTokens).toBeGreaterThan(0);
     expect(GenerateResult.parse(r)).toEqual(r);
