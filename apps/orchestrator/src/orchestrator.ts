@@ -80,7 +80,15 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     const record = await deps.store.getSearch(searchId);
     if (!record || !DRIVEN.has(record.status) || closed) return null;
     const runner = createSearchRunner({ ...deps, searchId, log, onTold: (id, result) => deps.metrics?.observeTold(id, result) });
-    if (!(await runner.start())) return null;
+    let started: boolean;
+    try {
+      started = await runner.start();
+    } catch (error) {
+      // A start that failed half-way (Redis went away while it restored) may hold the lease: give it up, stop its renewals.
+      await runner.stop().catch(() => undefined);
+      throw error;
+    }
+    if (!started) return null;
     if (runner.state !== 'running') {
       await runner.stop();
       return null;
@@ -100,8 +108,15 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
         if (!DRIVEN.has(record.status)) continue;
         const runner = runners.get(record.id)?.state === 'running' ? runners.get(record.id)! : await runnerFor(record.id);
         if (!runner) continue;
-        await runner.control(record);
-        if (sweeping && runner.state === 'running') await runner.sweep();
+        try {
+          await runner.control(record);
+          if (sweeping && runner.state === 'running') await runner.sweep();
+        } catch (error) {
+          // Its in-memory state may be ahead of the store: start afresh from the store at the next poll.
+          log(`search ${record.id}: ${(error as Error).message}; its runner starts again from the store`);
+          await drop(runner);
+          continue;
+        }
         observe(runner);
         if (runner.state !== 'running') await drop(runner);
       }
