@@ -74,14 +74,27 @@ describe('GET /v1/searches/:id', () => {
     expect((await get('/v1/searches')).json().searches.find((s: { id: string }) => s.id === 'hy')).toMatchObject({ told: 24, strategy: 'hybrid', evaluations: 40 });
   });
 
-  it('replays nothing when nothing changed, and catches up when the journal moved', async () => {
+  it('restores a search once, then applies only what was journaled since; rebuilds when the journal was trimmed past it', async () => {
+    const rnd = written[1]!;
     await get('/v1/searches/rnd');
     const loads = calls.get('loadSnapshot') ?? 0;
     await get('/v1/searches/rnd');
     await get('/v1/searches/rnd/export');
+    await rnd.tell(3);
+    await rnd.askOnly();
+    const caughtUp = (await get('/v1/searches/rnd')).json();
+    expect(caughtUp.progress).toMatchObject({ told: 6, asked: 7, inFlight: 1 });
     expect(calls.get('loadSnapshot') ?? 0).toBe(loads);
-    await written[1]!.tell(1);
-    expect((await get('/v1/searches/rnd')).json().progress.told).toBe(4);
+    // What it caught up to is what a reader that restores from scratch sees.
+    const fresh = await createApi({ store, token: TOKEN, ready: async () => undefined });
+    try {
+      expect((await fresh.inject({ method: 'GET', url: '/v1/searches/rnd', headers: auth })).json()).toEqual(caughtUp);
+    } finally {
+      await fresh.close();
+    }
+    await rnd.tell(1);
+    await rnd.trim();
+    expect((await get('/v1/searches/rnd')).json().progress.told).toBe(7);
     expect(calls.get('loadSnapshot')).toBe(loads + 1);
   });
 

@@ -6,6 +6,7 @@ import { createEngine } from '../create-engine.ts';
 import { restoreState } from '../runner-state.ts';
 import type { RestoredState } from '../runner-state.ts';
 import { SearchSpec } from '../search-spec.ts';
+import { catchUp } from './journal-catch-up.ts';
 
 /** A search as a reader sees it: its record, its spec (null when invalid), and its engine (null before it started). */
 export interface SearchView {
@@ -34,18 +35,19 @@ type State = NonNullable<SearchView['state']>;
 const NO_SNAPSHOT = Symbol('no snapshot');
 
 /**
- * A SearchReader over a store that another process writes. The engine is rebuilt with restoreState
- * (snapshot + journal replay; the store is only read), then kept with the journal seq it reflects:
- * the next read looks for entries after that seq and reuses the engine when there are none, so
- * repeated reads replay nothing (a newer snapshot at the same seq is the same state). A trimmed
- * journal or new entries mean a fresh rebuild; concurrent reads of one search share one rebuild.
- * Each view's engine is shared: callers only read it.
+ * A SearchReader over a store that another process writes. A search's engine is rebuilt once with
+ * restoreState (snapshot + journal replay; the store is only read) and then kept, with the journal seq
+ * it reflects: a later read applies only the entries journaled since (catchUp), and none when there
+ * are none, so neither repeated reads nor a running search's progress replay everything or restore
+ * the snapshot again. A journal trimmed past the kept seq, or entries that do not replay, mean a fresh
+ * rebuild. Reads of one search are serialised (one refresh at a time). Each view's engine is shared:
+ * callers only read it, synchronously, right after the view resolves.
  */
 export function createSearchReader(deps: SearchReaderDeps): SearchReader {
   const { store } = deps;
   const maxCached = deps.maxCached ?? 32;
   const cache = new Map<string, State>();
-  const building = new Map<string, Promise<State | null>>();
+  const refreshing = new Map<string, Promise<State | null>>();
 
   const remember = (id: string, state: State | null): State | null => {
     cache.delete(id);
@@ -53,16 +55,6 @@ export function createSearchReader(deps: SearchReaderDeps): SearchReader {
     cache.set(id, state);
     while (cache.size > maxCached) cache.delete(cache.keys().next().value!);
     return state;
-  };
-
-  /** Whether the journal has entries after `state` (or was trimmed past it). */
-  const stale = async (id: string, state: State): Promise<boolean> => {
-    try {
-      return (await store.readJournal(id, state.lastSeq, 1)).length > 0;
-    } catch (error) {
-      if (error instanceof JournalRangeError) return true;
-      throw error;
-    }
   };
 
   const rebuild = async (id: string, spec: SearchSpec | null, tries = 3): Promise<State | null> => {
@@ -85,13 +77,38 @@ export function createSearchReader(deps: SearchReaderDeps): SearchReader {
     }
   };
 
-  const stateOf = async (id: string, spec: SearchSpec | null): Promise<State | null> => {
+  /** The kept state brought up to the journal's end, or null when it cannot be (trimmed past it, or it does not replay). */
+  const caughtUp = async (id: string, state: State): Promise<State | null> => {
+    let records;
+    try {
+      records = await store.readJournal(id, state.lastSeq);
+    } catch (error) {
+      if (error instanceof JournalRangeError) return null;
+      throw error;
+    }
+    try {
+      catchUp(id, state, records);
+      return state;
+    } catch {
+      return null;
+    }
+  };
+
+  const refresh = async (id: string, spec: SearchSpec | null): Promise<State | null> => {
     const cached = cache.get(id);
-    if (cached && !(await stale(id, cached))) return remember(id, cached);
-    let pending = building.get(id);
+    if (cached) {
+      const state = await caughtUp(id, cached);
+      if (state) return remember(id, state);
+      cache.delete(id);
+    }
+    return remember(id, await rebuild(id, spec));
+  };
+
+  const stateOf = (id: string, spec: SearchSpec | null): Promise<State | null> => {
+    let pending = refreshing.get(id);
     if (!pending) {
-      pending = rebuild(id, spec).then((state) => remember(id, state)).finally(() => building.delete(id));
-      building.set(id, pending);
+      pending = refresh(id, spec).finally(() => refreshing.delete(id));
+      refreshing.set(id, pending);
     }
     return pending;
   };

@@ -4,7 +4,7 @@ import { ApiError } from './api-errors.ts';
 import type { Ancestor, ArchiveAnswer, CandidateAnswer, ExportAnswer, SearchDetail, SearchSummary } from './api-schemas.ts';
 import type { SearchView } from './search-reader.ts';
 
-/** What the API answers, derived from a SearchView (search-reader.ts); pure functions, no I/O. */
+/** What the API answers, derived from a SearchView (search-reader.ts): no I/O, nothing written. */
 
 /** The status().details field of each archive, by the name the API gives it. */
 const ARCHIVE_STATS = { network: 'networkArchive', prompt: 'promptArchive' } as const;
@@ -21,45 +21,53 @@ export function searchSummary(view: SearchView): SearchSummary {
   };
 }
 
+type EngineFacts = Pick<SearchDetail, 'best' | 'archives' | 'outcomes' | 'distinct' | 'strategyStats'> & { asked: number; told: number; inFlight: number };
+
+/** What a detail reads off an engine, kept per engine and journal seq: counting outcomes copies every candidate. */
+const factsCache = new WeakMap<SearchEngine, { seq: number; facts: EngineFacts }>();
+
+function engineFacts(engine: SearchEngine, seq: number): EngineFacts {
+  const kept = factsCache.get(engine);
+  if (kept?.seq === seq) return kept.facts;
+  const status = engine.status();
+  const best = engine.best();
+  const bestFitness = fitnessOf(best);
+  const archives: SearchDetail['archives'] = {};
+  for (const [name, view] of Object.entries(engine.archives())) {
+    const stats = status.details[ARCHIVE_STATS[name as keyof typeof ARCHIVE_STATS]];
+    archives[name] = { niches: view.niches, size: view.cells.length, coverage: view.cells.length / view.niches, qdScore: stats?.qdScore ?? null, best: stats?.best ?? null };
+  }
+  const outcomes: SearchDetail['outcomes'] = { ok: 0, failed: 0, byFailureClass: {} };
+  for (const c of engine.candidates()) {
+    const outcome = c.result?.outcome;
+    if (outcome?.status === 'ok') outcomes.ok += 1;
+    if (outcome?.status !== 'failed') continue;
+    outcomes.failed += 1;
+    outcomes.byFailureClass[outcome.failure.class] = (outcomes.byFailureClass[outcome.failure.class] ?? 0) + 1;
+  }
+  const facts: EngineFacts = {
+    asked: status.asked, told: status.told, inFlight: status.inFlight,
+    best: best && bestFitness !== null ? { id: best.id, fitness: bestFitness } : null,
+    archives, outcomes, distinct: status.distinct, strategyStats: status.details,
+  };
+  factsCache.set(engine, { seq, facts });
+  return facts;
+}
+
+const NOT_STARTED: EngineFacts = {
+  asked: 0, told: 0, inFlight: 0, best: null, archives: {}, outcomes: { ok: 0, failed: 0, byFailureClass: {} }, distinct: 0, strategyStats: {},
+};
+
 /** A search in full: progress, best, archives (coverage, QD score, size), outcomes by failure class. */
 export function searchDetail(view: SearchView): SearchDetail {
   const { record, spec, state } = view;
   const evaluations = spec?.evaluations ?? null;
-  const engine = state?.engine;
-  const status = engine?.status();
-  const best = engine?.best() ?? null;
-  const bestFitness = fitnessOf(best);
-  const archives: SearchDetail['archives'] = {};
-  const outcomes: SearchDetail['outcomes'] = { ok: 0, failed: 0, byFailureClass: {} };
-  if (engine && status) {
-    for (const [name, view] of Object.entries(engine.archives())) {
-      const stats = status.details[ARCHIVE_STATS[name as keyof typeof ARCHIVE_STATS]];
-      archives[name] = {
-        niches: view.niches, size: view.cells.length, coverage: view.cells.length / view.niches,
-        qdScore: stats?.qdScore ?? null, best: stats?.best ?? null,
-      };
-    }
-    for (const c of engine.candidates()) {
-      const outcome = c.result?.outcome;
-      if (outcome?.status === 'ok') outcomes.ok += 1;
-      if (outcome?.status !== 'failed') continue;
-      outcomes.failed += 1;
-      outcomes.byFailureClass[outcome.failure.class] = (outcomes.byFailureClass[outcome.failure.class] ?? 0) + 1;
-    }
-  }
-  const told = status?.told ?? 0;
+  const { asked, told, inFlight, ...facts } = state ? engineFacts(state.engine, state.lastSeq) : NOT_STARTED;
   return {
     search: record,
     started: state !== null,
-    progress: {
-      asked: status?.asked ?? 0, told, inFlight: status?.inFlight ?? 0, evaluations,
-      fraction: evaluations === null ? null : Math.min(1, told / evaluations),
-    },
-    best: best && bestFitness !== null ? { id: best.id, fitness: bestFitness } : null,
-    archives,
-    outcomes,
-    distinct: status?.distinct ?? 0,
-    strategyStats: status?.details ?? {},
+    progress: { asked, told, inFlight, evaluations, fraction: evaluations === null ? null : Math.min(1, told / evaluations) },
+    ...structuredClone(facts),
   };
 }
 
