@@ -146,8 +146,15 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     redisUrl: deps.redisUrl, config: deps.queueConfig, concurrency: 1, name: deps.owner, onError: (e) => log(`redis: ${e.message}`),
   });
   await consumer.worker.waitUntilReady();
+  // One poll at a time: while Redis is away a poll waits for it, and ticks queued behind it would all
+  // run back to back once it returns (each starting runners again).
+  let polling = false;
   const timer = setInterval(() => {
-    poll().catch((error: unknown) => log(`polling the store failed: ${(error as Error).message}`));
+    if (polling) return;
+    polling = true;
+    poll().catch((error: unknown) => log(`polling the store failed: ${(error as Error).message}`)).finally(() => {
+      polling = false;
+    });
   }, deps.pollMs);
 
   return {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CandidateRequest, StepRun } from '@nasfleet/contracts';
 import { GenerateOutput } from '@nasfleet/queues';
 import { SearchEngine } from '@nasfleet/search';
-import type { SearchStore } from '@nasfleet/store';
+import type { JournalRecord, SearchStore } from '@nasfleet/store';
 
 /** A candidate's journaled generate output, and which worker produced it when (absent in journals from before provenance). */
 export const GeneratedStage = GenerateOutput.extend({ run: StepRun.optional() });
@@ -56,15 +56,29 @@ export async function restoreState(store: SearchStore, searchId: string, create:
   let engine: SearchEngine;
   const pending = new Map<string, Pending>();
   if (saved) {
-    const state = RunnerSnapshot.parse(saved.snapshot);
-    engine = SearchEngine.restore(state.engine);
-    for (const p of state.pending) pending.set(p.request.id, p);
+    const runner = RunnerSnapshot.parse(saved.snapshot);
+    engine = SearchEngine.restore(runner.engine);
+    for (const p of runner.pending) pending.set(p.request.id, p);
   } else {
     engine = create();
   }
-  let lastSeq = saved?.atSeq ?? 0;
-  for (const { seq, entry } of await store.readJournal(searchId, lastSeq)) {
-    lastSeq = seq;
+  const state = { engine, pending, lastSeq: saved?.atSeq ?? 0 };
+  applyJournal(searchId, state, await store.readJournal(searchId, state.lastSeq));
+  const { lastSeq } = state;
+  return { engine, pending, lastSeq, snapshotSeq: saved?.atSeq ?? 0, restored: saved !== null };
+}
+
+/**
+ * Applies journal entries that follow `state.lastSeq` to a search's state, in place, in seq order:
+ * asks are re-asked and checked against the journal's ids (a mismatch means the engine or its config
+ * changed), stage records, claims and tells. The one replay both the runner's restore and the API's
+ * readers (catching up with a running search) use. Throws on an ask that does not replay or an entry
+ * out of order; the state is then unusable.
+ */
+export function applyJournal(searchId: string, state: Pick<RestoredState, 'engine' | 'pending' | 'lastSeq'>, records: readonly JournalRecord[]): void {
+  const { engine, pending } = state;
+  for (const { seq, entry } of records) {
+    if (seq <= state.lastSeq) throw new Error(`search ${searchId}: journal entry ${seq} is not after ${state.lastSeq}`);
     if (entry.op === 'ask') {
       const requests = engine.ask(entry.n);
       const ids = requests.map((r) => r.id);
@@ -79,6 +93,6 @@ export async function restoreState(store: SearchStore, searchId: string, create:
       engine.tell(entry.results);
       for (const r of entry.results) pending.delete(r.id);
     }
+    state.lastSeq = seq;
   }
-  return { engine, pending, lastSeq, snapshotSeq: saved?.atSeq ?? 0, restored: saved !== null };
 }

@@ -22,7 +22,7 @@ export interface NodeProcess {
 /**
  * Starts `script` (relative to the repository root) with exactly the environment `env` (a test passes
  * its own, plus the process's variables) and waits for a line matching `ready` (rejects with its
- * output if it exits first or stays silent).
+ * output if it exits first or stays silent; a silent one is killed first).
  */
 export async function startNodeProcess(script: string, env: Record<string, string | undefined>, ready: RegExp, readyTimeoutMs = 90_000): Promise<NodeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -58,7 +58,14 @@ export async function startNodeProcess(script: string, env: Record<string, strin
       waiters.add(check);
       check();
     });
-  await waitForLine(ready, readyTimeoutMs);
+  try {
+    await waitForLine(ready, readyTimeoutMs);
+  } catch (error) {
+    // Never leave behind a process the caller cannot stop: it never got a handle to it.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
   return {
     child, pid: child.pid!, lines, exited, waitForLine,
     async stop(signal = 'SIGTERM') {
