@@ -1,6 +1,8 @@
 import { Queue, Worker } from 'bullmq';
 import { jobIdFor, jobOptions, producerConnection, workerConnection } from '@nasfleet/queues';
 import type { QueueConfig } from '@nasfleet/queues';
+import { redisTrafficMeter } from './redis-traffic.ts';
+import type { RedisTraffic } from './redis-traffic.ts';
 
 /** What one bare run measured. */
 export interface BareRun {
@@ -9,6 +11,8 @@ export interface BareRun {
   /** From before the first add to the last job's completion. */
   seconds: number;
   rate: number;
+  /** What Redis processed for the timed jobs. */
+  traffic: RedisTraffic;
 }
 
 /**
@@ -45,8 +49,10 @@ export async function measureBareBullmq(options: { redisUrl: string; queueConfig
   try {
     await worker.waitUntilReady();
     await batch(`${options.name}-warmup`, Math.min(200, options.jobs));
+    const meter = await redisTrafficMeter(redisUrl);
     const seconds = await batch(`${options.name}-timed`, options.jobs);
-    return { jobs: options.jobs, concurrency: options.concurrency, seconds, rate: options.jobs / seconds };
+    const traffic = await meter();
+    return { jobs: options.jobs, concurrency: options.concurrency, seconds, rate: options.jobs / seconds, traffic };
   } finally {
     await worker.close();
     await queue.obliterate({ force: true }).catch(() => undefined);

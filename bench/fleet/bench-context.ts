@@ -1,6 +1,8 @@
 import type { QueueConfig } from '@nasfleet/queues';
 import type { SearchStore } from '@nasfleet/store';
 import { cpuMeter } from './cpu-usage.ts';
+import { redisTrafficMeter } from './redis-traffic.ts';
+import type { RedisTraffic } from './redis-traffic.ts';
 import { runSearch } from './run-search.ts';
 import type { SearchRun, SearchSpecInput } from './run-search.ts';
 import { startSimTrainers } from './sim-trainers.ts';
@@ -29,9 +31,10 @@ export interface BenchContext {
   processes(): Record<string, number>;
 }
 
-/** A finished search and the CPU seconds each fleet process spent from its submission to its end. */
+/** A finished search, the CPU seconds each fleet process spent from its submission to its end, and what Redis processed meanwhile. */
 export interface MeasuredRun extends SearchRun {
   cpu: Record<string, number | null>;
+  traffic: RedisTraffic;
 }
 
 /** The open code space as the bench submits it (Fashion-MNIST, default caps; its training settings go into TrainJobs, which the simulated workers ignore). */
@@ -39,12 +42,18 @@ export const CODE_SPACE = { name: 'code', options: {} };
 /** The NB201 space: its "training" is the orchestrator's inline table look-up. */
 export const NB201_SPACE = { name: 'nb201', options: { dataset: 'cifar10' } };
 
-/** Submits a search with the bench's strategy for its space and seed, waits for it to end, and says what CPU each process spent meanwhile. */
+/** Submits a search with the bench's config for its space and its seed, waits for it to end, and says what CPU each process spent and what Redis processed meanwhile. */
 export async function benchSearch(ctx: BenchContext, tag: string, spec: Omit<SearchSpecInput, 'config'>): Promise<MeasuredRun> {
-  const stop = cpuMeter(ctx.processes());
   const config = spec.space.name === 'code' ? ctx.configs.code : ctx.configs.nb201;
-  const run = await runSearch(ctx.store, { ...spec, config: { ...config, seed: ctx.seed } }, ctx.searchId(tag), ctx.searchTimeoutMs, ctx.diagnose);
-  return { ...run, cpu: stop() };
+  const stopTraffic = await redisTrafficMeter(ctx.redisUrl);
+  const stopCpu = cpuMeter(ctx.processes());
+  let measured: { cpu: Record<string, number | null>; traffic: RedisTraffic } | null = null;
+  // Both meters stop when the search is seen to end, before the bench reads its snapshot back.
+  const onEnded = async () => {
+    measured = { cpu: stopCpu(), traffic: await stopTraffic() };
+  };
+  const run = await runSearch(ctx.store, { ...spec, config: { ...config, seed: ctx.seed } }, ctx.searchId(tag), { timeoutMs: ctx.searchTimeoutMs, diagnose: ctx.diagnose, onEnded });
+  return { ...run, ...measured! };
 }
 
 /** A code-space search while `workers` simulated training workers (each sleeping `sleepMs` per job) serve `train`; they are closed afterwards. */

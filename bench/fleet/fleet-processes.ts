@@ -61,9 +61,11 @@ export function killStrayChildren(): number[] {
   for (const entry of entries) {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       // Fields after the command name (which may hold spaces): state, ppid, …
       const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(ppid) !== process.pid || state === 'Z') continue;
+      // tsx's esbuild service is this process's own helper, not something the bench started.
+      if (Number(ppid) !== process.pid || state === 'Z' || command === 'esbuild') continue;
       process.kill(Number(entry), 'SIGKILL');
       killed.push(Number(entry));
     } catch {

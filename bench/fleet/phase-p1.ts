@@ -3,6 +3,7 @@ import type { BareRun } from './bare-bullmq.ts';
 import { benchSearch, NB201_SPACE } from './bench-context.ts';
 import type { BenchContext, MeasuredRun } from './bench-context.ts';
 import { describeCpu } from './cpu-usage.ts';
+import { describeTraffic } from './redis-traffic.ts';
 
 /** P1's figures: bare BullMQ, the NB201 pipeline, and the cost of a candidate in bare jobs. */
 export interface P1Result {
@@ -37,14 +38,15 @@ export async function runP1(ctx: BenchContext, o: { bareJobs: number; evaluation
 
 /** The report lines of P1 (without the final P1 line). */
 export function describeP1(r: P1Result): string[] {
-  const bareLine = (b: BareRun) => `${b.jobs} jobs in ${b.seconds.toFixed(2)} s = ${b.rate.toFixed(0)} jobs/s (worker concurrency ${b.concurrency})`;
+  const bareLine = (b: BareRun) => `${b.jobs} jobs in ${b.seconds.toFixed(2)} s = ${b.rate.toFixed(0)} jobs/s (worker concurrency ${b.concurrency}); Redis: ${describeTraffic(b.traffic, b.jobs, 'job')}`;
   const p = r.pipeline;
   return [
     `bare BullMQ: ${bareLine(r.bare)}`,
     `bare BullMQ: ${bareLine(r.bareConcurrent)}`,
     `NB201 pipeline (rule provider, inline look-up, depth ${r.depth}): ${p.told} candidates told in ${p.seconds.toFixed(2)} s (submit → done) = ${p.rate.toFixed(1)} candidates/s` +
       ` (${p.duplicates} duplicates, ${p.failed} failed)`,
-    `  = ${(1000 / p.rate).toFixed(2)} ms per candidate vs ${(1000 / Math.max(r.bare.rate, r.bareConcurrent.rate)).toFixed(2)} ms per bare job`,
+    `  ratio = ${(1000 / p.rate).toFixed(2)} ms per candidate / ${(1000 / Math.max(r.bare.rate, r.bareConcurrent.rate)).toFixed(2)} ms per bare job (the faster bare figure) = ${r.ratio.toFixed(2)}`,
     `  CPU in that window: ${describeCpu(p.cpu, p.seconds, { count: p.told, unit: 'candidate' })}`,
+    `  Redis in that window: ${describeTraffic(p.traffic, p.told, 'candidate')}; the final snapshot is ${(p.snapshotBytes / 1000).toFixed(0)} kB (rewritten every SNAPSHOT_EVERY tells, default 10)`,
   ];
 }

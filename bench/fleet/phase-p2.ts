@@ -1,6 +1,7 @@
 import { searchWithSimTrainers } from './bench-context.ts';
 import type { BenchContext, MeasuredRun } from './bench-context.ts';
 import { describeCpu } from './cpu-usage.ts';
+import { describeTraffic } from './redis-traffic.ts';
 import { steadyState, workersSeen } from './intervals.ts';
 import type { SteadyState } from './intervals.ts';
 
@@ -92,6 +93,7 @@ export function describeP2(r: P2Result): string[] {
     `supply (code space, rule provider, ${r.supply.workers} training workers returning at once, depth ${r.supply.depth}): ${s.told} candidates in ${s.seconds.toFixed(2)} s = ${s.rate.toFixed(1)} candidates/s` +
       ` (${s.duplicates} duplicates, ${s.failed} failed)`,
     `  CPU: ${describeCpu(s.cpu, s.seconds, { count: s.told, unit: 'candidate' })}`,
+    `  Redis: ${describeTraffic(s.traffic, s.told, 'candidate')}`,
     `training sleep T = ${r.sleepMs} ms per job${r.derived ? ` (derived: ${Math.max(...r.rows.map((x) => x.workers))} workers / T ≤ half the supply)` : ' (--train-ms)'}`,
   ];
   for (const row of r.rows) {

@@ -21,20 +21,33 @@ export interface SearchRun {
   failed: number;
   /** told / seconds. */
   rate: number;
+  /** Size of the final snapshot as JSON (what the orchestrator rewrites every SNAPSHOT_EVERY tells). */
+  snapshotBytes: number;
+}
+
+/** How long to wait, what to say when it goes wrong, and what to do the moment the search is seen to end. */
+export interface RunSearchOptions {
+  timeoutMs: number;
+  /** Text for the error when the search failed or timed out (e.g. failed jobs, the processes' last lines). */
+  diagnose?: () => Promise<string>;
+  /** Called as soon as the search is seen to have ended, before its snapshot is read back (stop meters here). */
+  onEnded?: () => Promise<void>;
 }
 
 /**
  * Submits `spec` under `id` and waits until the orchestrator ends it. The wall time is taken from the
  * search record's own timestamps (createdAt when submitted, updatedAt when set to done), so it does
- * not depend on how often this polls. Throws when the search failed or did not end within `timeoutMs`
- * (with `diagnose()`'s text, e.g. the orchestrator's last lines).
+ * not depend on how often this polls (every 100 ms). Throws when the search failed or did not end in
+ * time, with `diagnose()`'s text.
  */
-export async function runSearch(store: SearchStore, spec: SearchSpecInput, id: string, timeoutMs: number, diagnose: () => Promise<string> = async () => ''): Promise<SearchRun> {
+export async function runSearch(store: SearchStore, spec: SearchSpecInput, id: string, options: RunSearchOptions): Promise<SearchRun> {
+  const diagnose = options.diagnose ?? (async () => '');
   const { record } = await submitSearch(store, spec, { id });
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const now = await store.getSearch(record.id);
     if (now && now.status !== 'running') {
+      await options.onEnded?.();
       if (now.status !== 'done') throw new Error(`search ${id} ended ${now.status}: ${now.error ?? 'no error recorded'}\n${await diagnose()}`);
       // The final snapshot (saved before `done`) holds every told candidate; the journal may be trimmed by then.
       const saved = await store.loadSnapshot(record.id);
@@ -42,12 +55,12 @@ export async function runSearch(store: SearchStore, spec: SearchSpecInput, id: s
       const tells = SearchEngine.restore(RunnerSnapshot.parse(saved.snapshot).engine).candidates().flatMap((c) => (c.result ? [c.result] : []));
       const seconds = (Date.parse(now.updatedAt) - Date.parse(now.createdAt)) / 1000;
       return {
-        id, seconds, told: tells.length, rate: tells.length / seconds,
+        id, seconds, told: tells.length, rate: tells.length / seconds, snapshotBytes: Buffer.byteLength(JSON.stringify(saved.snapshot)),
         duplicates: tells.filter((r) => r.metrics?.duplicateOfIndex !== undefined).length,
         failed: tells.filter((r) => r.outcome.status === 'failed').length,
       };
     }
-    if (Date.now() > deadline) throw new Error(`search ${id} did not end within ${Math.round(timeoutMs / 1000)} s (status ${now?.status ?? 'missing'})\n${await diagnose()}`);
+    if (Date.now() > deadline) throw new Error(`search ${id} did not end within ${Math.round(options.timeoutMs / 1000)} s (status ${now?.status ?? 'missing'})\n${await diagnose()}`);
     await sleep(100);
   }
 }
