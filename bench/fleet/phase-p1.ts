@@ -47,6 +47,6 @@ export function describeP1(r: P1Result): string[] {
       ` (${p.duplicates} duplicates, ${p.failed} failed)`,
     `  ratio = ${(1000 / p.rate).toFixed(2)} ms per candidate / ${(1000 / Math.max(r.bare.rate, r.bareConcurrent.rate)).toFixed(2)} ms per bare job (the faster bare figure) = ${r.ratio.toFixed(2)}`,
     `  CPU in that window: ${describeCpu(p.cpu, p.seconds, { count: p.told, unit: 'candidate' })}`,
-    `  Redis in that window: ${describeTraffic(p.traffic, p.told, 'candidate')}; the final snapshot is ${(p.snapshotBytes / 1000).toFixed(0)} kB (rewritten every SNAPSHOT_EVERY tells, default 10)`,
+    `  Redis in that window: ${describeTraffic(p.traffic, p.told, 'candidate')}; the final snapshot is ${(p.snapshotBytes / 1000).toFixed(0)} kB (rewritten every SNAPSHOT_EVERY tells, the orchestrator's default)`,
   ];
 }

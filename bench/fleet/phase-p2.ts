@@ -64,8 +64,8 @@ export function sleepForSupply(supplyRate: number, workers: number): number {
 /**
  * P2: for each N, a code-space search of `perWorker` × N evaluations with N simulated training
  * workers sleeping `sleepMs` per job, depth 2N + LLM concurrency. Throughput is the steady state's
- * completion rate (the first and last N training jobs, the ramp-up and the drain, left out); the
- * submit → done rate is kept for comparison.
+ * rate of training work done (see steadyState; the first and last N training jobs, the ramp-up and
+ * the drain, left out); the submit → done rate is kept for comparison.
  */
 export async function runP2(ctx: BenchContext, supply: Supply, o: { workers: number[]; perWorker: number; llmConcurrency: number; sleepMs?: number }): Promise<P2Result> {
   const sleepMs = o.sleepMs ?? sleepForSupply(supply.run.rate, Math.max(...o.workers));
@@ -100,7 +100,7 @@ export function describeP2(r: P2Result): string[] {
     const st = row.steady;
     lines.push(
       `N = ${String(row.workers).padStart(2)}: depth ${row.depth}, ${row.run.told} told (${row.trained} trained on ${row.seen} workers, ${row.run.duplicates} duplicates, ${row.run.failed} failed) in ${row.run.seconds.toFixed(2)} s = ${row.run.rate.toFixed(2)} candidates/s submit → done;` +
-        ` steady state ${st.completions} trained in ${st.seconds.toFixed(2)} s = ${st.rate.toFixed(2)} candidates/s (ideal ${(row.workers * 1000 / r.sleepMs).toFixed(2)}), busy ${(100 * st.busy).toFixed(1)}%`,
+        ` steady state (first and last ${row.workers} jobs left out) ${st.completions} trained in ${st.seconds.toFixed(2)} s = ${st.rate.toFixed(2)} candidates/s (ideal ${(row.workers * 1000 / r.sleepMs).toFixed(2)}), busy ${(100 * st.busy).toFixed(1)}%`,
       `  CPU: ${describeCpu(row.run.cpu, row.run.seconds)}`,
     );
   }
