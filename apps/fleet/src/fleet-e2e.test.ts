@@ -36,10 +36,10 @@ const get = async (path: string, token = fleet.token) => {
   const response = await fetch(new URL(path, fleet.apiUrl), { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, text: await response.text() };
 };
-const getJson = async (path: string) => {
+const getJson = async <T = Record<string, unknown>>(path: string): Promise<T> => {
   const { status, text } = await get(path);
   expect(status, text).toBe(200);
-  return JSON.parse(text) as Record<string, any>;
+  return JSON.parse(text) as T;
 };
 
 beforeAll(async () => {
@@ -92,9 +92,9 @@ describe('a fleet on one machine, driven over HTTP', () => {
     const best = await getJson(`/v1/searches/${id}/candidates/${d.best!.id}`);
     expect(JSON.stringify(best)).toContain(MODEL);
     expect(JSON.stringify(best)).toContain('"id":"llm-1"');
-    const archive = await getJson(`/v1/searches/${id}/archives/network`);
+    const archive = await getJson<{ cells: { id: string }[] }>(`/v1/searches/${id}/archives/network`);
     expect(archive.cells.length).toBe(d.archives.network!.size);
-    expect(archive.cells.some((c: { id: string }) => c.id === d.best!.id)).toBe(true);
+    expect(archive.cells.some((c) => c.id === d.best!.id)).toBe(true);
 
     // Metrics of the orchestrator, behind the token; the search's gauges are there.
     expect((await get('/metrics', 'wrong-token-wrong-token')).status).toBe(401);

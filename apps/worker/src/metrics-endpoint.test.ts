@@ -130,16 +130,16 @@ describe('a worker\'s /metrics', () => {
   }, WIDE);
 
   it('METRICS_PORT unset while 9464 is taken: any free port, logged; METRICS_PORT=off: no endpoint', async () => {
-    const held = await listen(9464);
+    // Other tests on this machine start workers without a metrics port, but a user's worker could hold 9464 for a while: wait for it.
+    const held = await waitFor(() => listen(9464), 'port 9464 to be free for this test to hold', 60_000, 250);
     try {
       const w = await worker({ METRICS_PORT: undefined });
       const port = await metricsPort(w);
-      // Held by this test (or by another process: taken either way), so not the default.
       expect(port).not.toBe(9464);
-      if (held) expect(w.lines.some((l) => l.includes(`metrics port 9464 is in use (another worker on this machine?): serving on port ${port} instead`))).toBe(true);
+      expect(w.lines.some((l) => l.includes(`metrics port 9464 is in use (another worker on this machine?): serving on port ${port} instead`))).toBe(true);
       expect(sampleValue(await scrape(port), 'nasfleet_worker_concurrency', { role: 'llm' })).toBe(1);
     } finally {
-      await new Promise((resolve) => (held ? held.close(resolve) : resolve(undefined)));
+      await new Promise((resolve) => held.close(resolve));
     }
     const off = await worker({ METRICS_PORT: 'off' });
     expect(off.lines.some((l) => l.includes('metrics on'))).toBe(false);
