@@ -7,6 +7,9 @@ import { createSearchRunner } from './search-runner.ts';
 import type { OrchestratorMetrics } from './orchestrator-metrics.ts';
 import type { SearchRunner } from './search-runner.ts';
 
+/** Results messages the consumer holds at once; they are applied one after another (the serial chain). */
+const RESULTS_IN_HAND = 16;
+
 /** The statuses a runner drives: running, and paused (no new asks; what is in flight is still told). */
 const DRIVEN: ReadonlySet<string> = new Set(['running', 'paused']);
 
@@ -42,7 +45,9 @@ export interface Orchestrator {
 
 /**
  * Starts an orchestrator: resumes every `running` search whose lease it can take, then consumes
- * `results` with concurrency 1, routing each message to its search's runner and acknowledging it only
+ * `results` (up to RESULTS_IN_HAND messages fetched at once, so BullMQ's fetch and acknowledgement of
+ * one overlap the work on another; the runners still apply them one at a time), routing each message
+ * to its search's runner and acknowledging it only
  * once the runner has journaled what it caused. Searches submitted later (submitSearch) are picked up
  * by polling the store every `pollMs`. A message for a search that is unknown or no longer running is
  * acknowledged and changes nothing; one for a running search another orchestrator holds is thrown
@@ -59,15 +64,23 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
   };
   let closed = false;
 
-  /** The runner's search as metrics show it, after each thing it did. */
+  /** The runner's search as metrics show it: at most once a second per search while it runs (its status walks the archives), and when it ends. */
+  const observed = new Map<string, number>();
   const observe = (runner: SearchRunner) => {
+    if (!deps.metrics) return;
+    const at = Date.now();
+    if (runner.state === 'running' && at - (observed.get(runner.searchId) ?? 0) < 1_000) return;
+    observed.set(runner.searchId, at);
     const status = runner.engineStatus();
-    if (status && runner.searchStatus) deps.metrics?.observeSearch(runner.searchId, status, runner.searchStatus);
+    if (status && runner.searchStatus) deps.metrics.observeSearch(runner.searchId, status, runner.searchStatus);
   };
   const drop = async (runner: SearchRunner) => {
     // A search another orchestrator took over is its to report; an ended one keeps its last values.
     if (runner.state === 'stopped') deps.metrics?.forget(runner.searchId);
-    else observe(runner);
+    else {
+      observed.delete(runner.searchId);
+      observe(runner);
+    }
     runners.delete(runner.searchId);
     await runner.stop();
   };
@@ -143,7 +156,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
 
   await poll();
   const consumer: QueueWorker = createQueueWorker('results', async (message) => route(message), {
-    redisUrl: deps.redisUrl, config: deps.queueConfig, concurrency: 1, name: deps.owner, onError: (e) => log(`redis: ${e.message}`),
+    redisUrl: deps.redisUrl, config: deps.queueConfig, concurrency: RESULTS_IN_HAND, name: deps.owner, onError: (e) => log(`redis: ${e.message}`),
   });
   await consumer.worker.waitUntilReady();
   // One poll at a time: while Redis is away a poll waits for it, and ticks queued behind it would all

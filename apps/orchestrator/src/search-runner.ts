@@ -99,15 +99,69 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
   const retried = new Map<string, number>();
   const token = () => lease?.token ?? 0;
 
-  const append = async (entries: JournalEntry[]): Promise<void> => {
-    const seqs = await store.append(searchId, entries, token());
-    lastSeq = seqs.at(-1) ?? lastSeq;
+  /**
+   * What one operation (a start, a result, a control, a sweep) writes: journal entries and provenance
+   * records, sent to Redis together when it ends (flush), and the effects (jobs to enqueue) run only
+   * after they are stored. The engine changes in memory at once: if the flush fails, the orchestrator
+   * drops this runner and a new one restores the search from the store.
+   */
+  let batch: { entries: JournalEntry[]; records: [string, unknown][]; effects: (() => Promise<unknown>)[] } | null = null;
+  let finishing = false;
+  /** Save a snapshot at the end of this batch whatever the journal's length (a search's first). */
+  let snapshotNow = false;
+  /** Journal bytes since the last snapshot, and that snapshot's size: a snapshot is due once the journal outgrows it. */
+  let journalBytes = 0;
+  let snapshotBytes = 0;
+  const current = () => {
+    if (!batch) throw new Error(`search ${searchId}: a runner operation wrote outside of a batch`);
+    return batch;
   };
+  const journal = (entry: JournalEntry) => current().entries.push(entry);
+  const later = (effect: () => Promise<unknown>) => current().effects.push(effect);
+
   const saveSnapshot = async (): Promise<void> => {
     const previous = snapshotSeq;
-    await store.saveSnapshot(searchId, runnerSnapshot(engine, pending), lastSeq, token());
+    const snapshot = runnerSnapshot(engine, pending);
+    snapshotBytes = JSON.stringify(snapshot).length;
+    await store.saveSnapshot(searchId, snapshot, lastSeq, token());
     snapshotSeq = lastSeq;
+    journalBytes = 0;
+    toldSinceSnapshot = 0;
     if ((deps.trimJournal ?? true) && previous > 0) await store.trimJournal(searchId, previous, token());
+  };
+  /**
+   * Stores the batch (provenance records first, then the journal entries: on one connection Redis runs
+   * them in that order, so a tell is never journaled without its record), then runs its effects; then a
+   * snapshot once at least `snapshotEvery` tells and as many journal bytes as the last snapshot's have
+   * accumulated (so snapshot writes cost at most about what the journal does, however long the search).
+   */
+  const flush = async (): Promise<void> => {
+    const { entries, records, effects } = current();
+    batch = null;
+    const writes: Promise<unknown>[] = records.map(([id, record]) => store.putCandidate(searchId, id, record, token()));
+    if (entries.length > 0) {
+      writes.push(store.append(searchId, entries, token()).then((seqs) => {
+        lastSeq = seqs.at(-1) ?? lastSeq;
+      }));
+      for (const entry of entries) journalBytes += JSON.stringify(entry).length;
+    }
+    await Promise.all(writes);
+    await Promise.all(effects.map((effect) => effect()));
+    if (finishing) return finish();
+    if (snapshotNow || (toldSinceSnapshot >= snapshotEvery && journalBytes >= snapshotBytes)) await saveSnapshot();
+    snapshotNow = false;
+  };
+  /** Runs one operation in a batch and flushes it. */
+  const inBatch = async (f: () => Promise<void>): Promise<void> => {
+    batch = { entries: [], records: [], effects: [] };
+    try {
+      await f();
+    } catch (error) {
+      batch = null;
+      throw error;
+    }
+    if (state === 'running') await flush();
+    else batch = null;
   };
   /** Ends the runner's hold on the search with a final status. */
   const end = async (status: 'done' | 'failed' | 'cancelled', message: string | null = null): Promise<void> => {
@@ -120,17 +174,13 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     producer.enqueueGenerate({ searchId, request: p.request, space: spec.space, llm: spec.llm, promptSetHash: engine.promptSetHash ?? deps.prompts.hash });
 
   const tell = async (p: Pending, result: CandidateResult, trainRun: StepRun | null = null, duplicateOf: string | null = null): Promise<void> => {
-    await store.putCandidate(searchId, result.id, provenanceOf(p, result, { searchId, promptSetHash: engine.promptSetHash, trainRun, duplicateOf, toldAt: now() }), token());
-    await append([{ op: 'tell', results: [result] }]);
+    current().records.push([result.id, provenanceOf(p, result, { searchId, promptSetHash: engine.promptSetHash, trainRun, duplicateOf, toldAt: now() })]);
+    journal({ op: 'tell', results: [result] });
     engine.tell([result]);
     pending.delete(result.id);
     retried.delete(result.id);
     deps.onTold?.(searchId, result, engine);
     toldSinceSnapshot += 1;
-    if (toldSinceSnapshot >= snapshotEvery) {
-      await saveSnapshot();
-      toldSinceSnapshot = 0;
-    }
     const told = engine.candidate(result.id);
     for (const waiting of waiters.get(result.id) ?? []) {
       const w = pending.get(waiting);
@@ -148,7 +198,7 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     if (generate.answer === null || check === null || !check.ok) return tell(p, assembleResult(generate, check, null));
     if (space.dedup) {
       const { duplicateOf } = engine.claimHash(id, check.canonicalHash);
-      await append([{ op: 'claim', id, hash: check.canonicalHash }]);
+      journal({ op: 'claim', id, hash: check.canonicalHash });
       if (duplicateOf !== null) {
         const earlier = engine.candidate(duplicateOf);
         if (earlier?.result) return tell(p, assembleResult(generate, check, { kind: 'duplicate', of: { id: duplicateOf, index: earlier.index, result: earlier.result } }), null, duplicateOf);
@@ -159,37 +209,45 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
       }
     }
     if (trainable(space)) {
-      await producer.enqueueTrain({ searchId, candidateId: id, architecture: check.architecture, dataset: space.datasetRef, train: space.trainConfig });
+      const { datasetRef, trainConfig } = space;
+      later(() => producer.enqueueTrain({ searchId, candidateId: id, architecture: check.architecture, dataset: datasetRef, train: trainConfig }));
       return;
     }
     return tell(p, assembleResult(generate, check, { kind: 'evaluated', evaluation: await space.evaluate(check, id) }));
   };
 
-  const finishIfDone = async (): Promise<boolean> => {
-    if (engine.status().told < spec.evaluations) return false;
+  /** The search's end, once its last tell is stored: the final snapshot, status done, the lease given up. */
+  const finish = async (): Promise<void> => {
     await saveSnapshot();
     await end('done');
     log(`search ${searchId} done: ${spec.evaluations} evaluations told`);
-    return true;
   };
 
-  const topUp = async (): Promise<void> => {
-    if ((await finishIfDone()) || paused) return;
+  const topUp = (): void => {
+    const { asked, told } = engine.status();
+    if (told >= spec.evaluations) {
+      finishing = true;
+      return;
+    }
+    if (paused) return;
     const limit = spec.replay ? 1 : (spec.depth ?? derivedDepth);
-    const n = Math.min(limit - pending.size, spec.evaluations - engine.status().asked);
+    const n = Math.min(limit - pending.size, spec.evaluations - asked);
     if (n <= 0) return;
     const requests = engine.ask(n);
     const askedAt = now().toISOString();
-    for (const request of requests) pending.set(request.id, { request, generated: null, askedAt });
-    await append([{ op: 'ask', n, ids: requests.map((r) => r.id), at: askedAt }]);
-    for (const request of requests) await enqueueGenerate(pending.get(request.id)!);
+    journal({ op: 'ask', n, ids: requests.map((r) => r.id), at: askedAt });
+    for (const request of requests) {
+      const p: Pending = { request, generated: null, askedAt };
+      pending.set(request.id, p);
+      later(() => enqueueGenerate(p));
+    }
   };
 
   /** Runs `f` while the runner drives its search; a deposed writer stops (its state says so) instead of throwing. */
   const guarded = async (f: () => Promise<void>): Promise<void> => {
     if (state !== 'running') return;
     try {
-      await f();
+      await inBatch(f);
     } catch (error) {
       if (!(error instanceof StaleFenceError)) throw error;
       lease?.halt();
@@ -220,6 +278,22 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
       await job?.remove().catch(() => undefined);
     }
     log(`search ${searchId} cancelled with ${pending.size} candidate(s) in flight`);
+  };
+
+  /** What a client asked the search to become (the record's `requested`), applied within the current batch. */
+  const applyControl = async (record: SearchRecord): Promise<void> => {
+    const wanted = record.requested;
+    if (wanted === 'cancelled') return cancel();
+    if (wanted === 'paused' && !paused) {
+      paused = true;
+      await store.setStatus(searchId, 'paused', token());
+      log(`search ${searchId} paused with ${pending.size} candidate(s) in flight`);
+    } else if (wanted === 'running' && paused) {
+      paused = false;
+      await store.setStatus(searchId, 'running', token());
+      log(`search ${searchId} resumed`);
+      topUp();
+    }
   };
 
   return {
@@ -264,13 +338,12 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
           if (earlier && (await earlier.isFailed())) await earlier.retry('failed');
           if (!pending.has(p.request.id)) continue;
           if (p.generated) await advance(p, p.generated);
-          else await enqueueGenerate(p);
+          else later(() => enqueueGenerate(p));
         }
-        const fresh = lastSeq === 0;
-        await topUp();
         // The first snapshot fixes the engine's setup (the prompt set it was made with), whatever the prompt files become.
-        if (fresh && state === 'running') await saveSnapshot();
-        if (record) await this.control(record);
+        snapshotNow = lastSeq === 0;
+        topUp();
+        if (record) await applyControl(record);
       });
       return true;
     },
@@ -282,7 +355,7 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
           if (p.generated) return;
           const { generate, check } = message.payload;
           const run = stepRunOf(message);
-          await append([{ op: 'generated', id: p.request.id, generate, check, run }]);
+          journal({ op: 'generated', id: p.request.id, generate, check, run });
           p.generated = { generate, check, run };
           await advance(p, p.generated);
         } else {
@@ -291,24 +364,11 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
           const { outcome, metrics } = message.payload;
           await tell(p, assembleResult(output.generate, output.check, { kind: 'evaluated', evaluation: { outcome, metrics } }), stepRunOf(message));
         }
-        await topUp();
+        topUp();
       });
     },
     async control(record) {
-      await guarded(async () => {
-        const wanted = record.requested;
-        if (wanted === 'cancelled') return cancel();
-        if (wanted === 'paused' && !paused) {
-          paused = true;
-          await store.setStatus(searchId, 'paused', token());
-          log(`search ${searchId} paused with ${pending.size} candidate(s) in flight`);
-        } else if (wanted === 'running' && paused) {
-          paused = false;
-          await store.setStatus(searchId, 'running', token());
-          log(`search ${searchId} resumed`);
-          await topUp();
-        }
-      });
+      await guarded(() => applyControl(record));
     },
     async sweep() {
       await guarded(async () => {
@@ -324,7 +384,7 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
             : assembleResult({ ...generate, answer: null, failure }, null, null));
         }
         if (spec.depth === undefined) derivedDepth = await workerDepth(producer, trainable(space));
-        await topUp();
+        topUp();
       });
     },
     async stop() {
