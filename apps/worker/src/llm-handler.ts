@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import type { GenerateJob } from '@nasfleet/contracts';
-import { LlmModelNotFoundError, LlmRequestError } from '@nasfleet/llm';
+import { LlmError } from '@nasfleet/llm';
 import type { WorkerMetrics } from '@nasfleet/metrics';
 import type { PromptSet } from '@nasfleet/prompts';
 import type { QueueHandler, ResultMessageInput, WorkerInfo } from '@nasfleet/queues';
@@ -34,13 +34,22 @@ function generatorFor(job: GenerateJob, deps: LlmHandlerDeps): GeneratorSettings
 }
 
 /**
+ * Whether trying the job again later can help: only an LLM server that stayed unavailable through the
+ * provider's own retries (or timed out) can come back. Anything else generate or check throws — a
+ * missing model, a request the server rejects, a bug in an operator or a check — would fail the same
+ * way on every try: the job fails at once, and the orchestrator tells the candidate as `job-failed`.
+ */
+const retryable = (error: unknown): boolean => error instanceof LlmError && error.retryable;
+
+/**
  * The LLM role: a GenerateJob → generate (the rule operator or the job's LLM) → the space's check
  * (the sandbox: hostile code is stopped there and is a failed check, never a failed job) → one
  * ResultMessage `{ generate, check }` on `results`, published before the job completes (a retry
  * publishes under the same id, so at most one result per candidate). What a retry cannot fix fails
  * the job at once (UnrecoverableError): another prompt set, an unknown space, a missing model, a
- * request the server rejects. An LLM server that stays unavailable through the provider's own retries
- * is an ordinary Error, so BullMQ tries the job again later, with backoff. Each published result's
+ * request the server rejects, an operator or check that throws. An LLM server that stays unavailable
+ * through the provider's own retries is an ordinary Error, so BullMQ tries the job again later, with
+ * backoff; so is a failure to publish (Redis away). Each published result's
  * generate and check outcomes go to `metrics` (the LLM calls' own figures come from the providers).
  */
 export function createLlmHandler(deps: LlmHandlerDeps): QueueHandler<'llm'> {
@@ -51,13 +60,13 @@ export function createLlmHandler(deps: LlmHandlerDeps): QueueHandler<'llm'> {
     }
     const space: SearchSpace = await deps.spaces.get(job.space);
     let generate;
+    let check;
     try {
       generate = await createGenerateStep(space, generatorFor(job, deps))(job.request);
+      check = generate.answer === null ? null : await space.check(generate.answer);
     } catch (error) {
-      if (error instanceof LlmModelNotFoundError || error instanceof LlmRequestError) throw new UnrecoverableError(error.message);
-      throw error;
+      throw retryable(error) ? error : new UnrecoverableError(`${error instanceof LlmError ? '' : 'generate or check failed: '}${(error as Error).message}`);
     }
-    const check = generate.answer === null ? null : await space.check(generate.answer);
     const payload = { generate, check };
     await deps.publish({ searchId: job.searchId, candidateId: job.request.id, step: 'generate', worker: deps.worker, startedAt, finishedAt: deps.now().toISOString(), payload });
     // Counted once published: a try that fails to publish is retried and would count twice.
