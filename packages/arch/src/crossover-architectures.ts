@@ -33,7 +33,10 @@ function cutPoints(arch: Architecture): Cut[] {
     if (n.id === arch.output) return;
     const ancestors = closure(byId, n.id, (id) => byId.get(id)?.inputs ?? []);
     const descendants = closure(byId, n.id, (id) => readers.get(id) ?? []);
-    if (ancestors.size + descendants.size - 1 === arch.nodes.length) {
+    // Every node is before or after the cut, and nothing after it reads past it (a skip over the cut
+    // would be left reading a node the spliced child does not have).
+    const closed = [...descendants].every((d) => d === n.id || (byId.get(d)?.inputs ?? []).every((i) => descendants.has(i)));
+    if (ancestors.size + descendants.size - 1 === arch.nodes.length && closed) {
       cuts.push({ id: n.id, rank: shapes.shapes[n.id]?.length ?? 0, pos: i / arch.nodes.length, ancestors });
     }
   });

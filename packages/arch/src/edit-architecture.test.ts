@@ -4,6 +4,8 @@ import { architectureHash } from './canonical.ts';
 import { checkArchitecture } from './check-architecture.ts';
 import { crossoverArchitectures } from './crossover-architectures.ts';
 import { applyIntent } from './edit-architecture.ts';
+import { inferShapes } from './infer-shapes.ts';
+import { arch, conv, dense } from './test-fixtures.ts';
 import { initialArchitecture, randomArchitecture } from './random-architecture.ts';
 
 const ctx = { inputShape: [32, 32, 3], numClasses: 10, maxParams: 5e6 };
@@ -92,6 +94,31 @@ describe('randomArchitecture and crossoverArchitectures', () => {
       expect(checkArchitecture(r.arch, ctx).ok).toBe(true);
       for (const p of parents) expect(r.hash).not.toBe(architectureHash(p));
     }
+    const one = crossoverArchitectures([initialArchitecture(ctx), { nodes: 'broken' }], Rng.fromSeed(1), ctx);
+    expect(one.ok ? null : one.failure).toMatchObject({ class: 'invalid-artifact', message: expect.stringMatching(/at least 2 valid parents, got 1/) });
+  });
+
+  it('never cuts a parent where a skip connection jumps over the cut (the child would read a node it does not have)', () => {
+    // "add" reads the input itself: no node of this network is on every input→output path but the ends.
+    const skip = arch([
+      ['in', 'input', [], { shape: [32, 32, 3] }], ['c1', 'conv2d', ['in'], conv(3, 3, { padding: 'same' })], ['c2', 'conv2d', ['c1'], conv(3, 3, { padding: 'same' })],
+      ['sum', 'add', ['c2', 'in'], {}], ['g', 'globalAveragePooling2d', ['sum'], {}], ['out', 'dense', ['g'], dense(10)],
+    ]);
+    const plain = arch([
+      ['in', 'input', [], { shape: [32, 32, 3] }], ['c1', 'conv2d', ['in'], conv(8, 3, { padding: 'same' })], ['c2', 'conv2d', ['c1'], conv(8, 3, { padding: 'same' })],
+      ['g', 'globalAveragePooling2d', ['c2'], {}], ['out', 'dense', ['g'], dense(10)],
+    ]);
+    for (let s = 0; s < 40; s++) {
+      const r = crossoverArchitectures(s % 2 ? [skip, plain, skip] : [plain, skip, plain], Rng.fromSeed(s), ctx);
+      if (r.ok) expect(checkArchitecture(r.arch, ctx).ok).toBe(true);
+      else expect(r.failure.class).not.toBe('shape');
+    }
+    // A graph that reads a node it does not have is a shape failure of the shape inference, not a TypeError.
+    const dangling = arch([['in', 'input', [], { shape: [32, 32, 3] }], ['sum', 'add', ['in', 'gone'], {}]]);
+    expect(inferShapes(dangling)).toEqual({ ok: false, failure: { class: 'shape', message: expect.stringMatching(/reads "gone", which is not a node before it/) } });
+  });
+
+  it('keeps its refusal of a broken parent', () => {
     const one = crossoverArchitectures([initialArchitecture(ctx), { nodes: 'broken' }], Rng.fromSeed(1), ctx);
     expect(one.ok ? null : one.failure).toMatchObject({ class: 'invalid-artifact', message: expect.stringMatching(/at least 2 valid parents, got 1/) });
   });

@@ -166,7 +166,13 @@ export function inferShapes(arch: Architecture): ShapeResult {
   const shapes: Record<string, Shape> = {};
   try {
     for (const n of arch.nodes) {
-      shapes[n.id] = nodeOutputShape(n, n.inputs.map((i) => shapes[i] as Shape));
+      const inputs = n.inputs.map((i) => {
+        const shape = shapes[i];
+        // A graph whose references were not checked (an edit's intermediate): a failure, never a TypeError.
+        if (!shape) throw new ArchCheckError('shape', `${where(n)} reads "${i}", which is not a node before it`);
+        return shape;
+      });
+      shapes[n.id] = nodeOutputShape(n, inputs);
     }
   } catch (e) {
     if (e instanceof ArchCheckError) return { ok: false, failure: e.failure };
