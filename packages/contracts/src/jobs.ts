@@ -118,13 +118,25 @@ export const TrainJob = z.object({
   architecture: z.unknown(),
   dataset: DatasetRef,
   train: z.record(z.string(), z.unknown()).default({}),
+  /** Keep the trained network and return it as model files (an export of a search's candidate); its result is not a search's tell. */
+  export: z.boolean().default(false),
 });
 export type TrainJob = z.infer<typeof TrainJob>;
+
+/** A trained network in TF.js's layers-model format: model.json's text (its weights manifest names weights.bin) and weights.bin in base64. */
+export const ModelFiles = z.object({
+  modelJson: z.string(),
+  weightsBase64: z.string(),
+  weightBytes: z.number().int().nonnegative(),
+});
+export type ModelFiles = z.infer<typeof ModelFiles>;
 
 /** What training gave: fitness = validation accuracy in percent, or a training failure; and what was measured. */
 export const TrainJobResult = z.object({
   candidateId: z.string(),
   outcome: Outcome,
   metrics: z.record(z.string(), z.number()),
+  /** The trained network, for an export job that trained successfully. */
+  model: ModelFiles.optional(),
 });
 export type TrainJobResult = z.infer<typeof TrainJobResult>;

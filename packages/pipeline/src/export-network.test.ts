@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFashionMnist } from '@nasfleet/datasets';
 import type { ImageDataset } from '@nasfleet/datasets';
-import { selectBackend } from '@nasfleet/train';
+import * as tf from '@tensorflow/tfjs';
+import { loadExportedModel, selectBackend } from '@nasfleet/train';
 import { ExportError, exportNetwork } from './export-network.ts';
 import { measureTestAccuracy } from './measure-test-accuracy.ts';
 
@@ -36,6 +37,16 @@ describe('exportNetwork', () => {
     expect(saved.testAccuracy).toBe(measured.testAccuracy);
     const metadata = JSON.parse(readFileSync(saved.modelJson, 'utf8')).userDefinedMetadata;
     expect(metadata).toMatchObject({ testAccuracy: saved.testAccuracy, trainImages: 270, validation: { fraction: 0.1, seed: 1 } });
+    // What the metadata says of the input is enough to use the saved model: loaded back, it scores what was reported.
+    const model = await loadExportedModel(dir);
+    const { mean, std } = metadata.input as { mean: number[]; std: number[] };
+    const n = 150;
+    const x = tf.tensor4d(Float32Array.from(dataset.test.images.subarray(0, n * 784), (v) => (v / 255 - mean[0]!) / std[0]!), [n, 28, 28, 1]);
+    const predicted = (model.predict(x) as tf.Tensor).argMax(-1).dataSync();
+    const correct = [...predicted].filter((p, i) => p === dataset.test.labels[i]).length;
+    expect(100 * (correct / n)).toBeCloseTo(saved.testAccuracy, 6);
+    x.dispose();
+    model.dispose();
   }, 120_000);
 
   it('refuses code that is not a network', async () => {

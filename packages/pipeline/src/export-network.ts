@@ -37,6 +37,8 @@ export async function exportNetwork(
       metadata: {
         dataset: dataset.name, testAccuracy, params: trained.metrics.params ?? null, trainConfig,
         validation: ValidationConfig.parse(validation), trainImages: data.train.count,
+        // How the model's input must be prepared: without it the weights cannot be used.
+        input: { scale: 1 / 255, ...trained.normalization, note: 'x = (pixel / 255 - mean[c]) / std[c], NHWC' },
       },
     });
     return { ...saved, testAccuracy };

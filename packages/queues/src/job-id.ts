@@ -1,5 +1,5 @@
 /** The step a job or result belongs to; part of its id, so a generate result and a train result of one candidate never collide. */
-export type JobStep = 'generate' | 'train';
+export type JobStep = 'generate' | 'train' | 'export';
 
 /**
  * The id of a candidate's job (or result): the same search, candidate and step always give the same

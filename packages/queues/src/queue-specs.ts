@@ -20,7 +20,7 @@ const spec = <P extends z.ZodType, R extends z.ZodType>(s: QueueSpec<P, R>): Que
  */
 export const QUEUE_SPECS = {
   llm: spec({ name: 'llm', payload: GenerateJob, returns: GenerateOutput, jobId: (j) => jobIdFor('generate', j.searchId, j.request.id) }),
-  train: spec({ name: 'train', payload: TrainJob, returns: TrainJobResult, jobId: (j) => jobIdFor('train', j.searchId, j.candidateId) }),
+  train: spec({ name: 'train', payload: TrainJob, returns: TrainJobResult, jobId: (j) => jobIdFor(j.export ? 'export' : 'train', j.searchId, j.candidateId) }),
   // The orchestrator's handler returns nothing: what it does with a result goes to its store.
   results: spec({ name: 'results', payload: ResultMessage, returns: z.void(), jobId: (r) => jobIdFor(r.step, r.searchId, r.candidateId) }),
 };

@@ -42,33 +42,46 @@ function concatWeights(data: tf.io.WeightData | undefined): Uint8Array {
   return out;
 }
 
-/** Writes `model` (and `code`) into `dir`, creating it. Overwrites earlier exports there. */
-export async function exportModel(model: tf.LayersModel, dir: string, options: ExportOptions = {}): Promise<ExportedModel> {
-  await mkdir(dir, { recursive: true });
-  const modelJson = path.join(dir, 'model.json');
-  const weightsBin = path.join(dir, WEIGHTS_FILE);
-  let weightBytes = 0;
+/** A model in the layers format, in memory: model.json's text (naming weights.bin) and the weights' bytes. */
+export interface ModelBytes {
+  modelJson: string;
+  weights: Uint8Array;
+}
+
+/** Serialises `model` as model.json + weights.bin would hold it, without touching the file system. */
+export async function modelBytes(model: tf.LayersModel, metadata?: Record<string, unknown>): Promise<ModelBytes> {
+  let bytes: ModelBytes | null = null;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     const weights = concatWeights(artifacts.weightData);
-    weightBytes = weights.byteLength;
     const json = {
       format: artifacts.format ?? 'layers-model',
       generatedBy: artifacts.generatedBy,
       convertedBy: artifacts.convertedBy ?? null,
       modelTopology: artifacts.modelTopology,
       weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-      ...(options.metadata ? { userDefinedMetadata: options.metadata } : {}),
+      ...(metadata ? { userDefinedMetadata: metadata } : {}),
     };
-    await writeFile(weightsBin, weights);
-    await writeFile(modelJson, JSON.stringify(json));
+    bytes = { modelJson: JSON.stringify(json), weights };
     return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
   }));
+  if (!bytes) throw new Error('the model was not saved');
+  return bytes;
+}
+
+/** Writes `model` (and `code`) into `dir`, creating it. Overwrites earlier exports there. */
+export async function exportModel(model: tf.LayersModel, dir: string, options: ExportOptions = {}): Promise<ExportedModel> {
+  await mkdir(dir, { recursive: true });
+  const modelJson = path.join(dir, 'model.json');
+  const weightsBin = path.join(dir, WEIGHTS_FILE);
+  const bytes = await modelBytes(model, options.metadata);
+  await writeFile(weightsBin, bytes.weights);
+  await writeFile(modelJson, bytes.modelJson);
   let codeFile: string | null = null;
   if (options.code !== undefined) {
     codeFile = path.join(dir, options.codeFileName ?? 'model.code.js');
     await writeFile(codeFile, options.code);
   }
-  return { dir, modelJson, weightsBin, codeFile, weightBytes };
+  return { dir, modelJson, weightsBin, codeFile, weightBytes: bytes.weights.byteLength };
 }
 
 /** Loads a folder written by `exportModel` back into a tf.LayersModel (no fetch, no tfjs-node). */

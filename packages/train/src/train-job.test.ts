@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
 import { DatasetRef, TrainJobResult } from '@nasfleet/contracts';
 import type { TrainJob } from '@nasfleet/contracts';
 import { holdOutValidation, loadFashionMnist } from '@nasfleet/datasets';
@@ -39,6 +40,32 @@ const job = (over: Partial<Record<keyof TrainJob, unknown>> = {}): unknown =>
   }));
 
 describe('createTrainStep: a real short training (Fashion-MNIST)', () => {
+  it('an export job returns the network it trained as model files that load back and score what the job scored', async () => {
+    const step = createTrainStep({ loadDataset: loader() });
+    const plain = await step.run(job());
+    const exported = await step.run(job({ export: true }));
+    expect(plain.model).toBeUndefined();
+    // The same seeded training: the exported network is the one the search scored.
+    expect(exported.outcome).toEqual(plain.outcome);
+    const files = exported.model!;
+    const json = JSON.parse(files.modelJson) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; userDefinedMetadata: Record<string, unknown> };
+    expect(json.weightsManifest[0]!.paths).toEqual(['weights.bin']);
+    expect(json.userDefinedMetadata).toMatchObject({ candidateId: 'c000003', searchId: 's1' });
+    const weights = Buffer.from(files.weightsBase64, 'base64');
+    expect(weights.byteLength).toBe(files.weightBytes);
+    const model = await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
+    }));
+    const hold = holdOutValidation(fashion, 512, { count: 100, seed: 3 });
+    const input = json.userDefinedMetadata.input as { mean: number[]; std: number[] };
+    const x = tf.tensor4d(Float32Array.from(hold.validation.images, (v) => (v / 255 - input.mean[0]!) / input.std[0]!), [hold.validation.count, 28, 28, 1]);
+    const predicted = (model.predict(x) as tf.Tensor).argMax(-1).dataSync();
+    const correct = [...predicted].filter((p, i) => p === hold.validation.labels[i]).length;
+    expect(exported.outcome.status === 'ok' && exported.outcome.fitness).toBeCloseTo(correct, 6);
+    x.dispose();
+    model.dispose();
+  }, 120_000);
+
   // No backend selected here: the step selects one before its first job, as a worker's would.
   it('trains on the hold-out\'s training part and scores the hold-out: an ok outcome in percent, with trainMs and steps; the test split is never read', async () => {
     const loadDataset = loader();

@@ -1,9 +1,10 @@
 import { Architecture } from '@nasfleet/arch';
 import { formatZodError, TrainJob, TrainJobResult } from '@nasfleet/contracts';
-import type { DatasetRef } from '@nasfleet/contracts';
+import type { DatasetRef, ModelFiles } from '@nasfleet/contracts';
 import { holdOutValidation, searchDataset } from '@nasfleet/datasets';
 import type { ImageDataset } from '@nasfleet/datasets';
 import { selectBackend } from './backend.ts';
+import { modelBytes } from './export-model.ts';
 import { TrainConfig } from './train-config.ts';
 import { trainProxy } from './train-proxy.ts';
 import type { TrainResult } from './train-proxy.ts';
@@ -12,7 +13,7 @@ import type { TrainResult } from './train-proxy.ts';
  * How an architecture is trained and scored, with `TrainResult`'s contract: the fitness is top-1 on
  * the split `config.evaluate` names. Injectable so tests can stand in a slow or failing trainer.
  */
-export type Trainer = (arch: Architecture, dataset: ImageDataset, config: TrainConfig) => Promise<TrainResult>;
+export type Trainer = (arch: Architecture, dataset: ImageDataset, config: TrainConfig, options?: { keepModel?: boolean }) => Promise<TrainResult>;
 
 /** Loads the whole dataset a reference names (training and test splits); the step draws the hold-out itself. */
 export type DatasetLoader = (ref: DatasetRef) => Promise<ImageDataset>;
@@ -69,13 +70,26 @@ export function createTrainStep(deps: { loadDataset: DatasetLoader; trainer?: Tr
       }
       await (prepared ??= prepare());
       // The hold-out is already the subset: the trainer uses all of its training part and scores validation.
-      const trained = await trainer(arch.data, await data(job.dataset), { ...config.data, trainSubset: null, evaluate: 'validation' });
+      const trained = await trainer(arch.data, await data(job.dataset), { ...config.data, trainSubset: null, evaluate: 'validation' }, { keepModel: job.export });
+      let model: ModelFiles | undefined;
+      if (trained.model) {
+        try {
+          // The input normalisation travels with the weights: without it the model's input is unknown.
+          const bytes = await modelBytes(trained.model, {
+            candidateId: job.candidateId, searchId: job.searchId, dataset: job.dataset, trainConfig: config.data, validationAccuracy: trained.outcome.status === 'ok' ? trained.outcome.fitness : null,
+            input: { scale: 1 / 255, ...trained.normalization, note: 'x = (pixel / 255 - mean[c]) / std[c], NHWC' },
+          });
+          model = { modelJson: bytes.modelJson, weightsBase64: Buffer.from(bytes.weights).toString('base64'), weightBytes: bytes.weights.byteLength };
+        } finally {
+          trained.model.dispose();
+        }
+      }
       const m = trained.metrics;
       const metrics: Record<string, number> = { trainMs: m.wallMs, steps: m.steps };
       if (m.imagesPerSec !== undefined) metrics.imagesPerSec = m.imagesPerSec;
       if (m.trainLoss !== undefined) metrics.trainLoss = m.trainLoss;
       const outcome = trained.outcome.status === 'ok' ? { status: 'ok' as const, fitness: 100 * trained.outcome.fitness } : trained.outcome;
-      return TrainJobResult.parse({ candidateId: job.candidateId, outcome, metrics });
+      return TrainJobResult.parse({ candidateId: job.candidateId, outcome, metrics, ...(model ? { model } : {}) });
     },
   };
 }

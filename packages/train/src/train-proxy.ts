@@ -33,6 +33,8 @@ export interface TrainResult {
   backend: string;
   /** The trained model when `keepModel` was asked for and training succeeded; the caller disposes it. */
   model?: tf.LayersModel;
+  /** With `model`: how its input was normalised — pixel / 255, then (x − mean) / std per channel. */
+  normalization?: { mean: number[]; std: number[] };
 }
 
 /** Options that are not part of the job payload. */
@@ -112,10 +114,12 @@ export async function trainLayersModel(
   const inShape = model.inputs[0]?.shape ?? [];
   const outShape = model.outputs[0]?.shape ?? [];
   const metrics: TrainResult['metrics'] = { steps: 0, wallMs: 0, params: countTrainableParams(model) };
+  /** Known once the training images' statistics are (after the early refusals below). */
+  const input: Pick<TrainResult, 'normalization'> = {};
   const done = (outcome: Outcome, keep = false): TrainResult => {
     metrics.wallMs = now() - start;
     if (!keep) model.dispose();
-    return keep ? { outcome, metrics, backend, model } : { outcome, metrics, backend };
+    return keep ? { outcome, metrics, backend, model, ...input } : { outcome, metrics, backend };
   };
   if (inShape.length !== 4 || inShape[1] !== h || inShape[2] !== w || inShape[3] !== c) {
     return done(fail('shape', `model input [${inShape.slice(1).join(', ')}] does not match the dataset's images [${h}, ${w}, ${c}]`));
@@ -137,6 +141,7 @@ export async function trainLayersModel(
   const nScored = cfg.evaluate === 'test' ? Math.min(cfg.testSubset ?? scored.count, scored.count) : scored.count;
   const stats = channelStats(dataset.train, c, nTrain);
   const writer: BatchWriterOptions = { shape: [h, w, c], mean: stats.mean, std: stats.std, augment: cfg.augment ?? c === 3, cropPad: cfg.cropPad };
+  input.normalization = { mean: stats.mean, std: stats.std };
   const rng = Rng.fromSeed(cfg.seed);
   const stepsPerEpoch = Math.ceil(nTrain / cfg.batchSize);
   const totalSteps = stepsPerEpoch * cfg.epochs;
