@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,7 +118,28 @@ describe('a fleet on one machine, driven over HTTP', () => {
     const text = JSON.stringify(best);
     expect(text).toMatch(/"id":"train-[12]"/);
     expect(text).toContain('buildModel');
-    const exported = await getJson(`/v1/searches/${id}/export`);
-    expect(JSON.stringify(exported)).toContain('buildModel');
+    const exported = await getJson<{ code: string; model: { state: string } }>(`/v1/searches/${id}/export`);
+    expect(exported.code).toContain('buildModel');
+    expect(exported.model.state).toBe('not-requested');
+
+    // The best network with trained weights: a training worker trains it again, the search's seeded way.
+    const started = await fetch(new URL(`/v1/searches/${id}/export`, fleet.apiUrl), { method: 'POST', headers: { authorization: `Bearer ${fleet.token}` } });
+    expect(started.status).toBe(202);
+    const done = await waitFor(async () => {
+      const e = await getJson<{ model: { state: string; validationAccuracy: number | null; modelJson: string | null; error: string | null } }>(`/v1/searches/${id}/export`);
+      expect(e.model.state).not.toBe('failed');
+      return e.model.state === 'done' && e.model;
+    }, 'the export to be trained', 240_000, 500);
+    expect(done.validationAccuracy).toBe(d.best!.fitness);
+    const modelJson = await get(done.modelJson!);
+    const weights = await fetch(new URL(`/v1/searches/${id}/export/weights.bin`, fleet.apiUrl), { headers: { authorization: `Bearer ${fleet.token}` } });
+    expect(weights.headers.get('content-type')).toBe('application/octet-stream');
+    const json = JSON.parse(modelJson.text) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; userDefinedMetadata: { input: { mean: number[] } } };
+    expect(json.weightsManifest[0]!.paths).toEqual(['weights.bin']);
+    expect(json.userDefinedMetadata.input.mean).toHaveLength(1);
+    await tf.ready();
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: await weights.arrayBuffer() }));
+    expect(model.outputs[0]!.shape).toEqual([null, 10]);
+    model.dispose();
   });
 });

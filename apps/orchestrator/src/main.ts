@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   let address = 'off (no API_TOKEN)';
   if (config.api) {
     api = await createApi({
-      store, token: config.api.token, prompts, spaces, renderMetrics: () => metrics.render(),
+      store, token: config.api.token, prompts, spaces, producer, renderMetrics: () => metrics.render(),
       ready: async () => {
         await store.getSearch('readyz-probe');
       },

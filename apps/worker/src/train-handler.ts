@@ -73,6 +73,8 @@ export function createTrainHandler(deps: TrainHandlerDeps): QueueHandler<'train'
     } finally {
       clearTimeout(timer);
     }
+    // An export's result is its job's own (the model files): it is no tell of the search.
+    if (job.export) return result;
     await deps.publish({ searchId: job.searchId, candidateId: job.candidateId, step: 'train', worker: deps.worker, startedAt: startedAt.toISOString(), finishedAt: deps.now().toISOString(), payload: result });
     observe(result, deps.metrics);
     return result;

@@ -19,8 +19,8 @@ export class QueuePayloadError extends Error {
 export interface QueueProducer {
   /** Adds a GenerateJob to `llm`; returns its job id. Enqueueing the same search + candidate again adds nothing while the first is kept. */
   enqueueGenerate(job: PayloadInputOf<'llm'>): Promise<string>;
-  /** Adds a TrainJob to `train`; returns its job id (same de-duplication). */
-  enqueueTrain(job: PayloadInputOf<'train'>): Promise<string>;
+  /** Adds a TrainJob to `train`; returns its job id (same de-duplication). `keepResult`: the job stays after it ends (an export's result is its model). */
+  enqueueTrain(job: PayloadInputOf<'train'>, options?: { keepResult?: boolean }): Promise<string>;
   /** Adds a worker's ResultMessage to `results`; returns its job id. A second publication of the same step's result adds nothing. */
   publishResult(result: PayloadInputOf<'results'>): Promise<string>;
   /** The BullMQ queue behind a name (opened on first use), for inspection and metrics. */
@@ -47,18 +47,18 @@ export function createQueueProducer(options: { redisUrl: string; config?: QueueC
     }
     return q;
   };
-  async function add<Q extends QueueName>(name: Q, input: PayloadInputOf<Q>): Promise<string> {
+  async function add<Q extends QueueName>(name: Q, input: PayloadInputOf<Q>, keep = false): Promise<string> {
     const spec = QUEUE_SPECS[name];
     const parsed = spec.payload.safeParse(input);
     if (!parsed.success) throw new QueuePayloadError(`cannot add to queue ${name}: ${formatZodError(parsed.error)}`);
     const jobId = (spec.jobId as (p: unknown) => string)(parsed.data);
-    const job = await queue(name).add(name, parsed.data, { jobId });
+    const job = await queue(name).add(name, parsed.data, { jobId, ...(keep ? { removeOnComplete: false, removeOnFail: false } : {}) });
     return job.id ?? jobId;
   }
   return {
     config,
     enqueueGenerate: (job) => add('llm', job),
-    enqueueTrain: (job) => add('train', job),
+    enqueueTrain: (job, options) => add('train', job, options?.keepResult === true),
     publishResult: (result) => add('results', result),
     queue,
     async close() {

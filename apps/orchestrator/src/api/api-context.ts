@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { QueueProducer } from '@nasfleet/queues';
 import type { SpaceRegistry } from '@nasfleet/steps';
 import type { SearchStore } from '@nasfleet/store';
 import { ApiError } from './api-errors.ts';
@@ -14,6 +15,8 @@ export interface ApiContext {
   store: SearchStore;
   reader: SearchReader;
   spaces: SpaceRegistry;
+  /** The fleet's queues, for exports (null: this API cannot start trainings, e.g. the OpenAPI writer). */
+  producer: QueueProducer | null;
   /** The search's view; 404 when there is no such search. */
   viewOf(id: string): Promise<SearchView>;
   /** How often an event stream polls the store, and sends a heartbeat. */

@@ -172,12 +172,12 @@ describe('GET /v1/searches/:id/candidates/:cid', () => {
 });
 
 describe('GET /v1/searches/:id/export', () => {
-  it('gives the best candidate\'s cell and fitness, and says there are no weights', async () => {
+  it('gives the best candidate\'s cell and fitness, and says there are no weights (no model to export)', async () => {
     const best = hybrid.engine.best()!;
     const body = (await get('/v1/searches/hy/export')).json();
     expect(body).toEqual({
       searchId: 'hy', candidateId: best.id, space: 'nb201', fitness: fitnessOf(best.result!), code: best.artifact, architecture: null,
-      metrics: best.result!.metrics, weights: null, note: expect.stringMatching(/no weights/),
+      metrics: best.result!.metrics, model: null, note: expect.stringMatching(/no weights/),
     });
     expect(body.code).toMatch(/^\|/);
   });
@@ -188,5 +188,12 @@ describe('GET /v1/searches/:id/export', () => {
       expect(res.statusCode).toBe(409);
       expect(res.json().error).toEqual({ code: 'no-result', message: `search ${id} has no successful candidate yet` });
     }
+  });
+
+  it('refuses to export weights of a look-up space (409), and serves no model files before an export is done (404)', async () => {
+    const post = await app.inject({ method: 'POST', url: '/v1/searches/hy/export', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(post.statusCode).toBe(409);
+    expect(post.json().error).toEqual({ code: 'no-weights', message: 'search hy runs in the nb201 space, whose candidates have no weights to export' });
+    for (const file of ['model.json', 'weights.bin']) expect((await get(`/v1/searches/hy/export/${file}`)).statusCode).toBe(404);
   });
 });

@@ -134,7 +134,13 @@ export const ExportAnswer = z.object({
   code: z.string().describe('The readable code (code space) or the NB201 cell string.'),
   architecture: z.unknown().nullable().describe('The checked architecture the trainer builds (code space), when its record was saved.'),
   metrics: z.record(z.string(), z.number()).nullable(),
-  weights: z.null().describe('The fleet keeps no trained weights: see `note`.'),
+  model: z.object({
+    state: z.enum(['not-requested', 'waiting', 'training', 'done', 'failed']).describe('Where the export of this candidate\'s trained weights stands: POST …/export starts it.'),
+    validationAccuracy: z.number().nullable().describe('Done: the retrained network\'s validation accuracy, in percent (the search\'s own training, seeded: its fitness).'),
+    weightBytes: z.number().int().nonnegative().nullable(),
+    modelJson: z.string().nullable().describe('Done: where model.json is (its manifest names weights.bin beside it; both need the bearer token). TF.js: tf.loadLayersModel(url, { requestInit: { headers: { authorization } } }); the input normalisation is in its userDefinedMetadata.input.'),
+    error: z.string().nullable(),
+  }).nullable().describe('The code space only (NB201 cells have no weights).'),
   note: z.string(),
 });
 export type ExportAnswer = z.infer<typeof ExportAnswer>;

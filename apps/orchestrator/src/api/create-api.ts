@@ -6,6 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { loadPromptSet } from '@nasfleet/prompts';
 import type { PromptSet } from '@nasfleet/prompts';
 import type { SpaceRegistry } from '@nasfleet/steps';
+import type { QueueProducer } from '@nasfleet/queues';
 import type { SearchStore } from '@nasfleet/store';
 import { orchestratorSpaces } from '../orchestrator-spaces.ts';
 import { apiContext } from './api-context.ts';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   token: string;
   /** Resolves when the orchestrator can serve (e.g. Redis answers a PING); throws with the reason otherwise. */
   ready: () => Promise<void>;
+  /** The fleet's queues: POST /v1/searches/:id/export puts a training job there (absent: 503). */
+  producer?: QueueProducer;
   /** The Prometheus text for GET /metrics (absent: 404). */
   renderMetrics?: () => Promise<string>;
   /** The prompt set new searches are made with (read when a search's first state must be rebuilt without a snapshot). Default: the repository's prompts/. */
@@ -72,7 +75,7 @@ export async function createApi(deps: ApiDeps): Promise<ZodApp> {
   let prompts = deps.prompts;
   const store = deps.store;
   const reader = createSearchReader({ store, spaces, prompts: () => (prompts ??= loadPromptSet()) });
-  const ctx = apiContext({ store, reader, spaces, eventPollMs: deps.eventPollMs ?? 300, heartbeatMs: deps.heartbeatMs ?? 15_000 });
+  const ctx = apiContext({ store, reader, spaces, producer: deps.producer ?? null, eventPollMs: deps.eventPollMs ?? 300, heartbeatMs: deps.heartbeatMs ?? 15_000 });
 
   await app.register(swagger, { ...openApiOptions(spaces), transform: jsonSchemaTransform });
   serviceRoutes(app, { ready: deps.ready, ...(deps.renderMetrics ? { renderMetrics: deps.renderMetrics } : {}) });

@@ -19,7 +19,8 @@ describe('docs/openapi.json', () => {
     expect(operations.map((o) => o.route).sort()).toEqual([
       'GET /healthz', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'GET /v1/searches', 'GET /v1/searches/{id}',
       'GET /v1/searches/{id}/archives/{name}', 'GET /v1/searches/{id}/candidates/{cid}', 'GET /v1/searches/{id}/events', 'GET /v1/searches/{id}/export',
-      'POST /v1/searches', 'POST /v1/searches/{id}/cancel', 'POST /v1/searches/{id}/pause', 'POST /v1/searches/{id}/resume',
+      'GET /v1/searches/{id}/export/model.json', 'GET /v1/searches/{id}/export/weights.bin',
+      'POST /v1/searches', 'POST /v1/searches/{id}/cancel', 'POST /v1/searches/{id}/export', 'POST /v1/searches/{id}/pause', 'POST /v1/searches/{id}/resume',
     ]);
     for (const { route, path, op } of operations) {
       const codes = Object.keys(op.responses);

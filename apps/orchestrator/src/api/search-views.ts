@@ -1,5 +1,6 @@
 import type { CandidateRecord, SearchEngine } from '@nasfleet/search';
 import { CandidateProvenance, slimRequest } from '../provenance.ts';
+import type { ExportStatus } from './export-job.ts';
 import { ApiError } from './api-errors.ts';
 import type { Ancestor, ArchiveAnswer, CandidateAnswer, ExportAnswer, SearchDetail, SearchSummary } from './api-schemas.ts';
 import type { SearchView } from './search-reader.ts';
@@ -137,7 +138,7 @@ export function candidateAnswer(view: SearchView, cid: string, stored: unknown):
  * successful candidate. Honest about weights: the fleet trains candidates for the search's proxy and
  * keeps no weights, so there are none to hand out.
  */
-export function exportAnswer(view: SearchView, stored: unknown): ExportAnswer {
+export function exportAnswer(view: SearchView, stored: unknown, exported: ExportStatus | null): ExportAnswer {
   const best = view.state?.engine.best() ?? null;
   const fitness = fitnessOf(best);
   if (!best || fitness === null || best.artifact === null) {
@@ -147,10 +148,14 @@ export function exportAnswer(view: SearchView, stored: unknown): ExportAnswer {
   const check = provenance?.check?.ok ? provenance.check : null;
   const space = view.spec?.space.name ?? 'unknown';
   const note = space === 'code'
-    ? 'No trained weights: the fleet trains each candidate for the search\'s short proxy and keeps no weights. To get a TF.js model (model.json + weights) retrain this code: a local search exports its best with `npm run search -- --space code --export DIR`; exporting a fleet search\'s best is not built yet.'
+    ? 'The search trained each candidate for its short proxy and kept no weights: POST /v1/searches/:id/export has a training worker train this candidate again the same seeded way and keep them (model.state says where that stands).'
     : 'A NAS-Bench-201 cell is scored by table look-up: there are no weights; the cell string is the architecture.';
+  const model = exported === null ? null : {
+    state: exported.state, validationAccuracy: exported.validationAccuracy, weightBytes: exported.files?.weightBytes ?? null,
+    modelJson: exported.state === 'done' ? `/v1/searches/${encodeURIComponent(view.record.id)}/export/model.json` : null, error: exported.error,
+  };
   return {
     searchId: view.record.id, candidateId: best.id, space, fitness, code: best.artifact,
-    architecture: check?.architecture ?? null, metrics: best.result?.metrics ?? null, weights: null, note,
+    architecture: check?.architecture ?? null, metrics: best.result?.metrics ?? null, model, note,
   };
 }
