@@ -224,7 +224,7 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
   };
 
   const topUp = (): void => {
-    const { asked, told } = engine.status();
+    const { asked, told } = engine.progress();
     if (told >= spec.evaluations) {
       finishing = true;
       return;

@@ -49,12 +49,15 @@ describe('SearchEngine', () => {
     const results = requests.map((r) => toyEvaluate(r.id, toyOperate(r))).reverse();
     const receipts = engine.tell(results.slice(0, 25));
     expect(receipts.every((r) => r.status === 'applied')).toBe(true);
+    expect(engine.progress()).toEqual({ asked: 40, told: 25 });
     const before = JSON.stringify(engine.snapshot());
     expect(engine.tell(results.slice(0, 25)).map((r) => r.status)).toEqual(Array(25).fill('already-told'));
     expect(engine.tell([{ ...results[0]!, id: 'c999999' }])[0]!.status).toBe('unknown');
     expect(JSON.stringify(engine.snapshot())).toEqual(before);
+    expect(engine.progress()).toEqual({ asked: 40, told: 25 });
     engine.tell(results.slice(25));
     expect(engine.status()).toMatchObject({ asked: 40, told: 40, inFlight: 0 });
+    expect(engine.progress()).toEqual({ asked: 40, told: 40 });
   });
 
   it('rejects a malformed batch whole, with a message naming the field, and applies nothing', () => {

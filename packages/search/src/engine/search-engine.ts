@@ -178,6 +178,11 @@ export class SearchEngine {
     return b ? structuredClone(b) : null;
   }
 
+  /** Candidates asked and told so far, in constant time (status() derives everything else, at a cost that grows with the search). */
+  progress(): { asked: number; told: number } {
+    return { asked: this.nextIndex, told: this.log.toldIds().length };
+  }
+
   /** Counts, distinct architectures and the strategy's own statistics (archives, memory), derived on demand. */
   status(): EngineStatus {
     const told = this.log.toldIds();
