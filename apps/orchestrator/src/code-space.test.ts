@@ -12,7 +12,7 @@ import type { Orchestrator } from './orchestrator.ts';
 import { orchestratorSpaces } from './orchestrator-spaces.ts';
 import { RunnerSnapshot } from './runner-state.ts';
 import { submitSearch } from './submit-search.ts';
-import { toldIds, waitFor } from './testing/journal.ts';
+import { searchEnded, toldIds } from './testing/journal.ts';
 import { startWorkerProcess } from './testing/node-process.ts';
 import type { NodeProcess } from './testing/node-process.ts';
 
@@ -48,10 +48,7 @@ describe('a code-space search on Fashion-MNIST through an LLM worker and a train
       space: { name: 'code', options: { train: { trainSubset: 256, batchSize: 64, learningRate: 0.05 }, validation: { count: 64 } } },
       config: { strategy: 'hybrid', seed: 1 }, evaluations: 4, depth: 2,
     }, { id: 'code-tiny' });
-    const done = await waitFor(async () => {
-      const r = await store.getSearch(record.id);
-      return r?.status !== 'running' && r;
-    }, 'the code search to end');
+    const done = await searchEnded(store, record.id, 'the code search to end');
     expect(done.status).toBe('done');
     const told = await toldIds(store, record.id);
     expect(told).toHaveLength(4);

@@ -1,6 +1,8 @@
 import type { Job } from 'bullmq';
 import { jobIdFor } from '@nasfleet/queues';
-import type { JobStep, QueueProducer } from '@nasfleet/queues';
+import type { CandidateResult } from '@nasfleet/contracts';
+import type { GenerateOutput, JobStep, QueueProducer } from '@nasfleet/queues';
+import { assembleResult } from '@nasfleet/steps';
 
 /** A candidate in flight whose job the sweep looks at: the step it waits for. */
 export interface InFlightStep {
@@ -58,13 +60,14 @@ export async function sweepJobs(
 }
 
 /**
- * Candidates in flight when the search leaves it to the workers: twice the slots of the step that
- * takes longest (training workers for a space that trains, else LLM workers) plus the LLM workers,
- * so that training workers never wait for an LLM. Counts connected BullMQ workers: one with
- * concurrency > 1 counts once (set `depth` in the search then). At least 2, at most 1000.
+ * The result told for a candidate whose job failed for good (`job-failed`): a failed generate step, or
+ * (its check passed) a failed training, so what the candidate got that far is kept.
  */
-export async function workerDepth(producer: QueueProducer, trains: boolean): Promise<number> {
-  const llm = (await producer.queue('llm').getWorkers()).length;
-  const train = trains ? (await producer.queue('train').getWorkers()).length : 0;
-  return Math.max(2, Math.min(1000, trains ? 2 * train + llm : 2 * llm));
+export function deadJobResult(generated: GenerateOutput | null, dead: DeadStep): CandidateResult {
+  const failure = { class: 'job-failed' as const, message: `the fleet could not run this candidate's ${dead.step} step: ${dead.reason}`.slice(0, 4000) };
+  const generate = generated?.generate ?? { id: dead.id, answer: null, failure, feedback: null, calls: [] };
+  const check = generated?.check ?? null;
+  return dead.step === 'train' && check?.ok
+    ? assembleResult(generate, check, { kind: 'evaluated', evaluation: { outcome: { status: 'failed', failure }, metrics: {} } })
+    : assembleResult({ ...generate, answer: null, failure }, null, null);
 }

@@ -12,7 +12,7 @@ import { orchestratorSpaces } from './orchestrator-spaces.ts';
 import { RunnerSnapshot } from './runner-state.ts';
 import type { SearchSpecInput } from './search-spec.ts';
 import { submitSearch } from './submit-search.ts';
-import { toldIds, waitFor } from './testing/journal.ts';
+import { searchEnded, toldIds, waitFor } from './testing/journal.ts';
 import { localSnapshot } from './testing/local-run.ts';
 import { startWorkerProcess } from './testing/node-process.ts';
 import type { NodeProcess } from './testing/node-process.ts';
@@ -49,10 +49,7 @@ afterAll(async () => {
 describe('a replay-mode NB201 search through the queues', () => {
   it('tells exactly the budget, each candidate once, and ends with the local batch-1 run\'s snapshot, byte for byte', { timeout: 300_000 }, async () => {
     const { record } = await submitSearch(store, spec, { idempotencyKey: 'nb201-replay', id: 'nb201-replay' });
-    const done = await waitFor(async () => {
-      const r = await store.getSearch(record.id);
-      return r?.status !== 'running' && r;
-    }, 'the search to end');
+    const done = await searchEnded(store, record.id, 'the search to end');
     expect(done.status).toBe('done');
     const told = await toldIds(store, record.id);
     expect(told).toHaveLength(40);

@@ -6,7 +6,7 @@ import type { SearchStore } from '@nasfleet/store';
 import { RunnerSnapshot } from './runner-state.ts';
 import type { SearchSpecInput } from './search-spec.ts';
 import { submitSearch } from './submit-search.ts';
-import { toldIds, waitFor } from './testing/journal.ts';
+import { searchEnded, toldIds, waitFor } from './testing/journal.ts';
 import { localSnapshot } from './testing/local-run.ts';
 import { startOrchestratorProcess, startWorkerProcess } from './testing/node-process.ts';
 import type { NodeProcess } from './testing/node-process.ts';
@@ -50,10 +50,7 @@ describe('an orchestrator SIGKILLed mid-search', () => {
 
     const second = await startOrchestratorProcess(orchestratorEnv());
     orchestrators.push(second);
-    const done = await waitFor(async () => {
-      const r = await store.getSearch(record.id);
-      return r?.status !== 'running' && r;
-    }, 'the resumed search to end');
+    const done = await searchEnded(store, record.id, 'the resumed search to end');
     expect(done.status).toBe('done');
     const told = await toldIds(store, record.id);
     expect(told).toHaveLength(40);

@@ -1,68 +1,27 @@
-import type { CandidateResult, DatasetRef, EngineStatus, StepRun } from '@nasfleet/contracts';
+import type { CandidateResult, StepRun } from '@nasfleet/contracts';
 import { jobIdFor } from '@nasfleet/queues';
-import type { QueueProducer, ResultMessage } from '@nasfleet/queues';
-import type { PromptSet } from '@nasfleet/prompts';
 import type { SearchEngine } from '@nasfleet/search';
 import { assembleResult } from '@nasfleet/steps';
-import type { SearchSpace, SpaceRegistry } from '@nasfleet/steps';
+import type { SearchSpace } from '@nasfleet/steps';
 import { StaleFenceError } from '@nasfleet/store';
-import type { JournalEntry, SearchRecord, SearchStore } from '@nasfleet/store';
+import type { JournalEntry, SearchRecord } from '@nasfleet/store';
 import { createEngine } from './create-engine.ts';
-import { sweepJobs, workerDepth } from './job-sweep.ts';
+import { deadJobResult, sweepJobs } from './job-sweep.ts';
 import type { InFlightStep } from './job-sweep.ts';
 import { stepRunOf } from './provenance.ts';
+import { emptyBatch, storeBatch } from './runner-batch.ts';
+import type { RunnerBatch } from './runner-batch.ts';
 import { provenanceOf } from './runner-provenance.ts';
 import { restoreState, runnerSnapshot } from './runner-state.ts';
 import type { GeneratedStage, Pending } from './runner-state.ts';
-import { SearchSpec } from './search-spec.ts';
+import { trainable } from './runner-types.ts';
+import type { RunnerState, SearchRunner, SearchRunnerDeps } from './runner-types.ts';
 import { startLease } from './search-lease.ts';
 import type { SearchLease } from './search-lease.ts';
+import { SearchSpec } from './search-spec.ts';
+import { workerDepth } from './worker-depth.ts';
 
-/** What a runner needs: its search, the store and queues, who it is, and how long its lease lasts. */
-export interface SearchRunnerDeps {
-  store: SearchStore;
-  producer: QueueProducer;
-  searchId: string;
-  /** This orchestrator's id (the lease's owner). */
-  owner: string;
-  spaces: SpaceRegistry;
-  prompts: PromptSet;
-  leaseTtlMs: number;
-  /** A snapshot every this many tells (default 10). */
-  snapshotEvery?: number;
-  /** After each snapshot, drop the journal up to the one before it (default true): the journal stays one snapshot interval long. */
-  trimJournal?: boolean;
-  /** Told candidates and the engine's status after each tell (metrics). */
-  onTold?: (searchId: string, result: CandidateResult, engine: SearchEngine) => void;
-  now?: () => Date;
-  log?: (line: string) => void;
-}
-
-/** running: driving its search (also while paused); done/failed/cancelled: the search ended (status written); stopped: another writer took over, or stop(). */
-export type RunnerState = 'new' | 'running' | 'done' | 'failed' | 'cancelled' | 'stopped';
-
-/** The one writer of one search while it holds the search's lease. Calls must not overlap (the orchestrator serialises them). */
-export interface SearchRunner {
-  readonly searchId: string;
-  readonly state: RunnerState;
-  /** The search's status as the runner last wrote it (running, paused, done, failed, cancelled; null before start). */
-  readonly searchStatus: string | null;
-  /** The engine's counts and archives (null until the search is restored). */
-  engineStatus(): EngineStatus | null;
-  /** Takes the lease (false, and nothing done, while another owner holds it), restores the search, re-enqueues what its candidates in flight need, tops up. */
-  start(): Promise<boolean>;
-  /** Applies one worker result; a repeated one or one for a candidate not at that step changes nothing. Resolves once what it caused is journaled. */
-  handle(message: ResultMessage): Promise<void>;
-  /** Applies what a client asked the search to become (the record's `requested`): pause, resume, cancel. */
-  control(record: SearchRecord): Promise<void>;
-  /** Looks after the jobs of the candidates in flight (job-sweep.ts) and the derived depth; call every few seconds. */
-  sweep(): Promise<void>;
-  /** Stops renewing and gives the lease up (a finished or deposed runner has none). */
-  stop(): Promise<void>;
-}
-
-type Trainable = SearchSpace & { datasetRef: DatasetRef; trainConfig: Record<string, unknown> };
-const trainable = (space: SearchSpace): space is Trainable => 'datasetRef' in space && 'trainConfig' in space;
+export type { RunnerState, SearchRunner, SearchRunnerDeps } from './runner-types.ts';
 
 /**
  * A search runner (docs/fleet.md). Every engine operation is journaled, fenced by the lease token,
@@ -99,13 +58,8 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
   const retried = new Map<string, number>();
   const token = () => lease?.token ?? 0;
 
-  /**
-   * What one operation (a start, a result, a control, a sweep) writes: journal entries and provenance
-   * records, sent to Redis together when it ends (flush), and the effects (jobs to enqueue) run only
-   * after they are stored. The engine changes in memory at once: if the flush fails, the orchestrator
-   * drops this runner and a new one restores the search from the store.
-   */
-  let batch: { entries: JournalEntry[]; records: [string, unknown][]; effects: (() => Promise<unknown>)[] } | null = null;
+  /** The current operation's writes (runner-batch.ts); null between operations. */
+  let batch: RunnerBatch | null = null;
   let finishing = false;
   /** Save a snapshot at the end of this batch whatever the journal's length (a search's first). */
   let snapshotNow = false;
@@ -130,30 +84,23 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     if ((deps.trimJournal ?? true) && previous > 0) await store.trimJournal(searchId, previous, token());
   };
   /**
-   * Stores the batch (provenance records first, then the journal entries: on one connection Redis runs
-   * them in that order, so a tell is never journaled without its record), then runs its effects; then a
-   * snapshot once at least `snapshotEvery` tells and as many journal bytes as the last snapshot's have
-   * accumulated (so snapshot writes cost at most about what the journal does, however long the search).
+   * Stores the batch and runs its effects; then the search's end, or a snapshot once at least
+   * `snapshotEvery` tells and as many journal bytes as the last snapshot's have accumulated (so
+   * snapshot writes cost at most about what the journal does, however long the search).
    */
   const flush = async (): Promise<void> => {
-    const { entries, records, effects } = current();
+    const done = current();
     batch = null;
-    const writes: Promise<unknown>[] = records.map(([id, record]) => store.putCandidate(searchId, id, record, token()));
-    if (entries.length > 0) {
-      writes.push(store.append(searchId, entries, token()).then((seqs) => {
-        lastSeq = seqs.at(-1) ?? lastSeq;
-      }));
-      for (const entry of entries) journalBytes += JSON.stringify(entry).length;
-    }
-    await Promise.all(writes);
-    await Promise.all(effects.map((effect) => effect()));
+    const stored = await storeBatch(store, searchId, token(), done);
+    lastSeq = stored.lastSeq ?? lastSeq;
+    journalBytes += stored.bytes;
     if (finishing) return finish();
     if (snapshotNow || (toldSinceSnapshot >= snapshotEvery && journalBytes >= snapshotBytes)) await saveSnapshot();
     snapshotNow = false;
   };
   /** Runs one operation in a batch and flushes it. */
   const inBatch = async (f: () => Promise<void>): Promise<void> => {
-    batch = { entries: [], records: [], effects: [] };
+    batch = emptyBatch();
     try {
       await f();
     } catch (error) {
@@ -376,12 +323,7 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
           const p = pending.get(dead.id);
           if (!p) continue;
           log(`search ${searchId}: the ${dead.step} job of ${dead.id} failed for good (${dead.reason}); the candidate is told as failed`);
-          const failure = { class: 'job-failed' as const, message: `the fleet could not run this candidate's ${dead.step} step: ${dead.reason}`.slice(0, 4000) };
-          const generate = p.generated?.generate ?? { id: dead.id, answer: null, failure, feedback: null, calls: [] };
-          const check = p.generated?.check ?? null;
-          await tell(p, dead.step === 'train' && check?.ok
-            ? assembleResult(generate, check, { kind: 'evaluated', evaluation: { outcome: { status: 'failed', failure }, metrics: {} } })
-            : assembleResult({ ...generate, answer: null, failure }, null, null));
+          await tell(p, deadJobResult(p.generated, dead));
         }
         if (spec.depth === undefined) derivedDepth = await workerDepth(producer, trainable(space));
         topUp();

@@ -1,8 +1,8 @@
-import type { CheckResult, DatasetRef } from '@nasfleet/contracts';
+import type { CheckResult } from '@nasfleet/contracts';
 import { ModelFiles, TrainJobResult } from '@nasfleet/contracts';
 import { jobIdFor } from '@nasfleet/queues';
 import type { QueueProducer } from '@nasfleet/queues';
-import type { SearchSpace } from '@nasfleet/steps';
+import type { Trainable } from '../runner-types.ts';
 
 /**
  * Exporting a fleet search's network with trained weights: a TrainJob with `export: true` for the
@@ -23,8 +23,7 @@ export interface ExportStatus {
   error: string | null;
 }
 
-type Trainable = SearchSpace & { datasetRef: DatasetRef; trainConfig: Record<string, unknown> };
-export const trainable = (space: SearchSpace): space is Trainable => 'datasetRef' in space && 'trainConfig' in space;
+export { trainable } from '../runner-types.ts';
 
 const exportJob = (producer: QueueProducer, searchId: string, candidateId: string) => producer.queue('train').getJob(jobIdFor('export', searchId, candidateId));
 
