@@ -15,38 +15,25 @@ const PORT_OR_OFF = 'must be a TCP port (0 for any free one) or off';
 /** The worker's metrics port when METRICS_PORT is unset (the OpenTelemetry exporters' Prometheus port). */
 const DEFAULT_METRICS_PORT = 9464;
 
-/** The worker's environment variables. Each has a default except REDIS_URL and WORKER_ROLE. */
-const WorkerEnv = z.object({
-  // The Redis the fleet's queues live on (redis:// or rediss://).
+/** The worker's environment variables. Each has a default except REDIS_URL and WORKER_ROLE.
+ * Each one's description is its entry in docs/configuration.md (`npm run config-docs`).
+ */
+export const WorkerEnv = z.object({
   REDIS_URL: z.string({ error: required('the Redis the fleet\'s queues live on, e.g. redis://127.0.0.1:6379') })
-    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379'),
-  // llm: takes GenerateJobs (generate + check); train: takes TrainJobs (training in a child process).
-  WORKER_ROLE: z.enum(['llm', 'train'], { error: required('llm (generate + check) or train (training)') }),
-  // Jobs at once: LLM calls wait on a server, so several; training is CPU-bound, so one per core (wasm is single-threaded).
-  WORKER_CONCURRENCY: positiveInt(1),
-  // The queues' hash-tag key prefix; every process of one fleet uses the same.
-  QUEUE_PREFIX: z.string().default('{nasfleet}'),
-  // Further queue settings as JSON (see QueueConfig in @nasfleet/queues), e.g. {"train":{"attempts":3}}.
-  QUEUE_CONFIG: z.string().default('{}'),
-  // This worker's name in results and logs.
-  WORKER_ID: z.string().min(1).optional(),
-  // Where the Fashion-MNIST IDX files are (Debian's dataset-fashion-mnist installs them here).
-  FASHION_MNIST_DIR: z.string().min(1).default(FASHION_MNIST_DEBIAN_DIR),
-  // A training job still running after this long is killed with its child process and reported as 'training-timeout'.
-  TRAIN_JOB_TIMEOUT_MS: positiveInt(45 * 60_000),
-  // V8 heap limit of each training child process, in MiB.
-  TRAIN_MEMORY_MB: positiveInt(4096),
-  // The prompt files; a GenerateJob rendered with another set (another hash) is refused.
-  PROMPTS_DIR: z.string().min(1).default(DEFAULT_PROMPTS_DIR),
-  // Limit on one LLM request (a 7B model on CPU needs minutes).
-  LLM_TIMEOUT_MS: positiveInt(300_000),
-  // Key an OpenAI-compatible server may ask for.
-  OPENAI_API_KEY: z.string().optional(),
-  // Port of the worker's Prometheus endpoint (GET /metrics); 0: any free port (the log says which); off: no endpoint.
-  // Unset: 9464, or any free port when another process (a second worker on the machine) has 9464.
-  METRICS_PORT: z.string().regex(/^(off|\d{1,5})$/, PORT_OR_OFF).refine((v) => v === 'off' || Number(v) <= 65_535, PORT_OR_OFF).optional(),
-  // Interface the metrics endpoint listens on; all of them by default, so Prometheus can scrape from another machine.
-  METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379').describe('The Redis the fleet\'s queues live on (redis:// or rediss://).'),
+  WORKER_ROLE: z.enum(['llm', 'train'], { error: required('llm (generate + check) or train (training)') }).describe('llm: takes GenerateJobs (generate + check); train: takes TrainJobs (training in a child process).'),
+  WORKER_CONCURRENCY: positiveInt(1).describe('Jobs at once: LLM calls wait on a server, so several; training is CPU-bound, so one per core (wasm is single-threaded).'),
+  QUEUE_PREFIX: z.string().default('{nasfleet}').describe('The queues\' hash-tag key prefix; every process of one fleet uses the same.'),
+  QUEUE_CONFIG: z.string().default('{}').describe('Further queue settings as JSON (see QueueConfig in @nasfleet/queues), e.g. {"train":{"attempts":3}}.'),
+  WORKER_ID: z.string().min(1).optional().describe('This worker\'s name in results and logs.'),
+  FASHION_MNIST_DIR: z.string().min(1).default(FASHION_MNIST_DEBIAN_DIR).describe('Where the Fashion-MNIST IDX files are (Debian\'s dataset-fashion-mnist installs them here).'),
+  TRAIN_JOB_TIMEOUT_MS: positiveInt(45 * 60_000).describe('A training job still running after this long is killed with its child process and reported as \'training-timeout\'.'),
+  TRAIN_MEMORY_MB: positiveInt(4096).describe('V8 heap limit of each training child process, in MiB.'),
+  PROMPTS_DIR: z.string().min(1).default(DEFAULT_PROMPTS_DIR).describe('The prompt files; a GenerateJob rendered with another set (another hash) is refused.'),
+  LLM_TIMEOUT_MS: positiveInt(300_000).describe('Limit on one LLM request (a 7B model on CPU needs minutes).'),
+  OPENAI_API_KEY: z.string().optional().describe('Key an OpenAI-compatible server may ask for.'),
+  METRICS_PORT: z.string().regex(/^(off|\d{1,5})$/, PORT_OR_OFF).refine((v) => v === 'off' || Number(v) <= 65_535, PORT_OR_OFF).optional().describe('Port of the worker\'s Prometheus endpoint (GET /metrics); 0: any free port (the log says which); off: no endpoint. Unset: 9464, or any free port when another process (a second worker on the machine) has 9464.'),
+  METRICS_HOST: z.string().min(1).default('0.0.0.0').describe('Interface the metrics endpoint listens on; all of them by default, so Prometheus can scrape from another machine.'),
 });
 
 /** What a worker process runs with. */
