@@ -1,1 +1,3 @@
-export {};
+export { buildDashboard, CLIENT_ENTRY, DASHBOARD_CSP, dashboardAssets } from './dashboard-assets.ts';
+export type { DashboardAssets } from './dashboard-assets.ts';
+export { DASHBOARD_HTML } from './dashboard-html.ts';

@@ -14,6 +14,8 @@ import type { ZodApp } from './api-context.ts';
 import { answerError, ApiError } from './api-errors.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { openApiOptions } from './openapi-options.ts';
+import { dashboardPageRoutes } from './routes/dashboard-page-routes.ts';
+import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { resultRoutes } from './routes/result-routes.ts';
 import { searchRoutes } from './routes/search-routes.ts';
@@ -82,5 +84,7 @@ export async function createApi(deps: ApiDeps): Promise<ZodApp> {
   searchRoutes(app, ctx);
   eventRoutes(app, ctx);
   resultRoutes(app, ctx);
+  dashboardRoutes(app, ctx);
+  dashboardPageRoutes(app);
   return app;
 }
