@@ -1,39 +1,22 @@
-import type { MutationIntent, Rng } from '@nasfleet/contracts';
+import type { Rng } from '@nasfleet/contracts';
 import { liveEdges } from './cell-descriptors.ts';
-import { edgeIndex, isConnected, OP, withEdge } from './cell-space.ts';
+import { isConnected, OP, withEdge } from './cell-space.ts';
 import type { Cell, OpCode } from './cell-space.ts';
 import { assignmentKey, NO_LESSONS } from './edit-memory.ts';
 import type { EdgeAssignment, MemoryLessons } from './edit-memory.ts';
+import { ALL_EDGES, is, RESIDUAL_EDGE, rule, to, where } from './edit-rule.ts';
+import type { EditIntent, EditRule } from './edit-rule.ts';
+import { NEUTRAL_PLANS } from './neutral-edits.ts';
+import type { Nb201OperatorLevel } from './operator-level.ts';
 
-/** An edit intent: a prompt's `MutationIntent`, or 'any-edit', the last-resort single change. */
-export type EditIntent = MutationIntent | 'any-edit';
+export type { EditIntent } from './edit-rule.ts';
 
-/** One way of carrying out an intent. Rules are recomputed on the edited cell after every change. */
-interface EditRule {
-  /** What the rule amounts to (reported as the applied intent). */
-  intent: EditIntent;
-  /** Candidate edges, best tier first. */
-  tiers(cell: Cell): number[][];
-  /** New ops allowed on an edge, best first (never the current op). */
-  targets(cell: Cell, edge: number, rng: Rng): OpCode[];
-  /** Edits at temperature 0.1 and at 1.0. */
-  count: [number, number];
-}
-
-const RESIDUAL_EDGE = edgeIndex(0, 3)!;
-const ALL_EDGES = [0, 1, 2, 3, 4, 5];
-
-const where = (cell: Cell, pred: (op: OpCode, edge: number) => boolean) => ALL_EDGES.filter((e) => pred(cell[e]!, e));
-const is = (...ops: OpCode[]) => (op: OpCode) => ops.includes(op);
-const to = (...ops: OpCode[]) => (cell: Cell, edge: number) => ops.filter((op) => op !== cell[edge]);
 const conv = (rng: Rng): OpCode[] => (rng.chance(0.7) ? [OP.conv3x3, OP.conv1x1] : [OP.conv1x1, OP.conv3x3]);
 /** Edges that can become `none` without cutting the output off the input. */
 const removable = (cell: Cell, pred: (op: OpCode) => boolean) =>
   where(cell, (op, e) => op !== OP.none && pred(op) && isConnected(withEdge(cell, e, OP.none)));
 /** Skip edges other than the block-level residual 0->3, which is worth keeping. */
 const innerSkips = (cell: Cell) => where(cell, (op, e) => op === OP.skip && e !== RESIDUAL_EDGE);
-
-const rule = (intent: EditIntent, count: [number, number], tiers: EditRule['tiers'], targets: EditRule['targets']): EditRule => ({ intent, count, tiers, targets });
 
 const RULES = {
   addConv: rule('add-conv', [1, 2], (c) => [where(c, is(OP.none)), where(c, is(OP.avgPool)), innerSkips(c)], (_c, _e, rng) => conv(rng)),
@@ -100,14 +83,14 @@ const RULES = {
 } satisfies Record<string, EditRule>;
 
 /**
- * Each intent's rules, first applicable wins. Intents with no literal cell meaning map to the
+ * The `expert` level: each intent's rules, first applicable wins. Intents with no literal cell meaning map to the
  * nearest edit: add-dense → a none/pool/skip edge becomes a 1x1 conv (a pointwise conv is a dense
  * layer per pixel); add-dropout → drop-path: a redundant edge becomes none while the output stays
  * connected; add-normalisation → a pool/skip edge becomes nor_conv_1x1 (NB201 convs are the only
  * ops with batch norm); change-activation → swap skip_connect ↔ avg_pool_3x3 (the non-learned
  * transform on an edge), else swap conv kernel sizes.
  */
-const PLANS: Record<EditIntent, EditRule[]> = {
+const EXPERT_PLANS: Record<EditIntent, EditRule[]> = {
   'add-layer': [RULES.addLayer, RULES.addConv, RULES.widen],
   'remove-layer': [RULES.removeLayer, RULES.narrow],
   improve: [RULES.improve, RULES.restoreResidual],
@@ -132,6 +115,8 @@ export interface ApplyIntentOptions {
   /** Edit strength in [0.1, 1]: more edits, and bolder edge choices, when higher. */
   temperature: number;
   lessons?: MemoryLessons;
+  /** How the intent is carried out: the expert's rules (default) or a uniform edit of its kind. */
+  level?: Nb201OperatorLevel;
 }
 
 /** The result of an edit: the new cell, the assignments made, and which rule's intent was applied. */
@@ -157,7 +142,8 @@ export function applyIntent(cell: Cell, intent: EditIntent, options: ApplyIntent
   const { rng } = options;
   const lessons = options.lessons ?? NO_LESSONS;
   const strength = editStrength(options.temperature);
-  for (const r of [...PLANS[intent], RULES.anyEdit]) {
+  const plans = options.level === 'neutral' ? NEUTRAL_PLANS : EXPERT_PLANS;
+  for (const r of [...plans[intent], RULES.anyEdit]) {
     const result = runRule(cell, r, rng, strength, lessons, true);
     if (result) return result;
   }

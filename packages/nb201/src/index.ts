@@ -4,6 +4,7 @@ export * from './cell-descriptors.ts';
 export * from './nb201-table.ts';
 export * from './nb201-evaluator.ts';
 export * from './edit-memory.ts';
+export * from './operator-level.ts';
 export * from './cell-edits.ts';
 export * from './cell-crossover.ts';
 export * from './rule-operator.ts';

@@ -8,6 +8,7 @@ import { CellParseError } from './errors.ts';
 import { createNb201Evaluator, Nb201Signal } from './nb201-evaluator.ts';
 import { Nb201Dataset } from './nb201-table.ts';
 import type { Nb201Table } from './nb201-table.ts';
+import { Nb201OperatorLevel } from './operator-level.ts';
 import { createNb201RuleOperator } from './rule-operator.ts';
 
 /** The initial network in the cell space: SPEC §1's "tiny" seed, a single 1x1 conv from input to output. */
@@ -18,6 +19,8 @@ export const Nb201SpaceOptions = z.object({
   dataset: Nb201Dataset.default('cifar10'),
   /** Fitness column: 200-epoch validation (default) or the cheaper 12-epoch one. */
   signal: Nb201Signal.default('val200'),
+  /** The rule-based operator's level: 'expert' (a stand-in for an LLM's prior) or 'neutral' (uniform edits of each intent's kind). */
+  operator: Nb201OperatorLevel.default('expert'),
 });
 export type Nb201SpaceOptions = z.input<typeof Nb201SpaceOptions>;
 
@@ -34,9 +37,9 @@ const IMAGE: Record<Nb201Dataset, { name: string; inputShape: [number, number, n
  * duplicates are looked up again rather than skipped, as in the papers' benchmarks.
  */
 export function createNb201Space(table: Nb201Table, options: Nb201SpaceOptions = {}): SearchSpace {
-  const { dataset, signal } = Nb201SpaceOptions.parse(options);
+  const { dataset, signal, operator } = Nb201SpaceOptions.parse(options);
   const evaluator = createNb201Evaluator({ table, dataset, signal });
-  const rule = createNb201RuleOperator();
+  const rule = createNb201RuleOperator({ level: operator });
   const image = IMAGE[dataset];
   return {
     name: 'nb201',

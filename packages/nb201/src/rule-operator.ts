@@ -2,16 +2,23 @@ import { MutationIntent, Rng } from '@nasfleet/contracts';
 import type { CandidateRef, CandidateRequest, Feedback, Operator, OperatorOutput } from '@nasfleet/contracts';
 import { crossoverCells } from './cell-crossover.ts';
 import { applyIntent, weakestEdges } from './cell-edits.ts';
-import type { EditIntent, EditResult } from './cell-edits.ts';
+import type { ApplyIntentOptions, EditIntent, EditResult } from './cell-edits.ts';
 import { edgeLabel, extractCell, formatArchString, isConnected, OP, opName, sameCell, sampleCell } from './cell-space.ts';
 import type { Cell } from './cell-space.ts';
 import { assignmentKey, formatSuggestion, NO_LESSONS, readMemory } from './edit-memory.ts';
 import type { MemoryLessons } from './edit-memory.ts';
 import { CellParseError } from './errors.ts';
+import type { Nb201OperatorLevel } from './operator-level.ts';
 
 /** Order in which the improver considers intents when memory has no opinion: what an NB201 expert tries first. */
 const EXPERT_HEAD: readonly MutationIntent[] = ['improve', 'widen', 'add-conv', 'add-residual', 'grow-drastically', 'add-layer', 'narrow', 'remove-layer'];
 const EXPERT_ORDER: readonly MutationIntent[] = [...EXPERT_HEAD, ...MutationIntent.options.filter((i) => !EXPERT_HEAD.includes(i))];
+
+/** Options of `createNb201RuleOperator`. */
+export interface Nb201RuleOperatorOptions {
+  /** How much the operator knows of good cells (see `Nb201OperatorLevel`); default 'expert'. */
+  level?: Nb201OperatorLevel;
+}
 
 /**
  * The rule-based stand-in for an LLM on the NB201 cell space. Serves every operator kind;
@@ -20,7 +27,8 @@ const EXPERT_ORDER: readonly MutationIntent[] = [...EXPERT_HEAD, ...MutationInte
  * that helped) and return machine-readable feedback ("set edge 1->3 to nor_conv_3x3", intent).
  * A parent that is not a cell yields an `invalid-artifact` failure, never a throw.
  */
-export function createNb201RuleOperator(): Operator {
+export function createNb201RuleOperator(options: Nb201RuleOperatorOptions = {}): Operator {
+  const level = options.level ?? 'expert';
   return {
     apply(request: CandidateRequest): OperatorOutput {
       const rng = Rng.fromSeed(request.seed);
@@ -32,17 +40,17 @@ export function createNb201RuleOperator(): Operator {
         case 'sample':
           return { artifact: formatArchString(sampleCell(rng)), feedback: null };
         case 'mutate':
-          return mutate(request, rng);
+          return mutate(request, rng, level);
         case 'crossover':
           return crossover(request, rng);
         case 'improve':
-          return improve(request, rng);
+          return improve(request, rng, level);
       }
     },
   };
 }
 
-function mutate(request: CandidateRequest, rng: Rng): OperatorOutput {
+function mutate(request: CandidateRequest, rng: Rng, level: Nb201OperatorLevel): OperatorOutput {
   const parent = request.parents[0];
   if (!parent) return invalid('a mutate request needs parents[0], the cell to edit');
   const cell = cellOf(parent);
@@ -51,7 +59,7 @@ function mutate(request: CandidateRequest, rng: Rng): OperatorOutput {
   const asked = MutationIntent.safeParse(request.prompt?.intent);
   const intent: EditIntent = request.prompt === null ? 'any-edit' : asked.success ? asked.data : 'improve';
   const lessons = readMemory(request.memory);
-  const result = applyIntent(cell, intent, { rng, temperature: request.temperature, lessons });
+  const result = applyIntent(cell, intent, { rng, temperature: request.temperature, lessons, level });
   const notes = [
     request.prompt === null ? 'no prompt: one random edit' : asked.success ? `prompt asks to ${intent}` : `prompt intent '${request.prompt.intent}' is unknown; treated as improve`,
   ];
@@ -69,7 +77,7 @@ function crossover(request: CandidateRequest, rng: Rng): OperatorOutput {
  * an intent from memory (what helped, skipping what hurt), then apply it to the reference (or the
  * current cell when there is no reference). Without it: a generic 'improve' edit, memory unread.
  */
-function improve(request: CandidateRequest, rng: Rng): OperatorOutput {
+function improve(request: CandidateRequest, rng: Rng, level: Nb201OperatorLevel): OperatorOutput {
   const current = request.parents[0] ?? null;
   const currentCell = current ? cellOf(current) : 'no current attempt';
   const referenceCell = request.reference ? cellOf(request.reference) : 'no reference';
@@ -84,7 +92,7 @@ function improve(request: CandidateRequest, rng: Rng): OperatorOutput {
   const forbidden = [currentCell, referenceCell].filter((c): c is Cell => typeof c !== 'string');
 
   if (!request.improver) {
-    const result = editAvoiding(base, 'improve', request.temperature, rng, NO_LESSONS, forbidden);
+    const result = editAvoiding(base, 'improve', { rng, temperature: request.temperature, level }, NO_LESSONS, forbidden);
     return { artifact: formatArchString(result.cell), feedback: feedbackFor(base, 'improve', result, NO_LESSONS, ['no improver: generic improvement of the best cell', ...notes]) };
   }
 
@@ -100,16 +108,17 @@ function improve(request: CandidateRequest, rng: Rng): OperatorOutput {
         : `the last attempt scored ${fmt(current.outcome.fitness)}${best !== null ? ` (best ${fmt(best)})` : ''}`,
     );
   }
-  const intent = chooseIntent(lessons);
-  const result = editAvoiding(base, intent, request.temperature, rng, lessons, forbidden);
+  // Neutral: ties between intents are broken in a uniformly random order, not the expert's.
+  const intent = chooseIntent(lessons, level === 'neutral' ? rng.sample(MutationIntent.options, MutationIntent.options.length) : EXPERT_ORDER);
+  const result = editAvoiding(base, intent, { rng, temperature: request.temperature, level }, lessons, forbidden);
   return { artifact: formatArchString(result.cell), feedback: feedbackFor(base, intent, result, lessons, notes) };
 }
 
-/** The intent with the best memory score; among equals, the expert's order. Negative scores sink. */
-export function chooseIntent(lessons: MemoryLessons): MutationIntent {
-  let best: MutationIntent = EXPERT_ORDER[0]!;
+/** The intent with the best memory score; among equals, the first in `order` (default: the expert's). Negative scores sink. */
+export function chooseIntent(lessons: MemoryLessons, order: readonly MutationIntent[] = EXPERT_ORDER): MutationIntent {
+  let best: MutationIntent = order[0]!;
   let bestScore = -Infinity;
-  for (const intent of EXPERT_ORDER) {
+  for (const intent of order) {
     const score = lessons.intentScore.get(intent) ?? 0;
     if (score > bestScore) {
       best = intent;
@@ -120,14 +129,14 @@ export function chooseIntent(lessons: MemoryLessons): MutationIntent {
 }
 
 /** Applies an intent, re-drawing (with the offending assignments avoided) if it lands on a forbidden cell. */
-function editAvoiding(base: Cell, intent: EditIntent, temperature: number, rng: Rng, lessons: MemoryLessons, forbidden: readonly Cell[]): EditResult {
+function editAvoiding(base: Cell, intent: EditIntent, how: Omit<ApplyIntentOptions, 'lessons'>, lessons: MemoryLessons, forbidden: readonly Cell[]): EditResult {
   let current = lessons;
-  let result = applyIntent(base, intent, { rng, temperature, lessons: current });
+  let result = applyIntent(base, intent, { ...how, lessons: current });
   for (let attempt = 0; attempt < 4 && forbidden.some((f) => sameCell(f, result.cell)); attempt++) {
     const avoid = new Set(current.avoid);
     result.changes.forEach((c) => avoid.add(assignmentKey(c.edge, c.op)));
     current = { ...current, avoid };
-    result = applyIntent(base, attempt < 2 ? intent : 'any-edit', { rng, temperature, lessons: current });
+    result = applyIntent(base, attempt < 2 ? intent : 'any-edit', { ...how, lessons: current });
   }
   return result;
 }

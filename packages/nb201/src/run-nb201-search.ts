@@ -2,9 +2,10 @@ import { archiveStats, createArchive, insert, SearchEngine } from '@nasfleet/sea
 import type { CandidateResult, PromptChoice } from '@nasfleet/contracts';
 import type { SearchConfigInput, StrategyRegistry } from '@nasfleet/search';
 import { createGenerateStep, runLocalSearch } from '@nasfleet/steps';
-import type { GenerateStep, GeneratorSettings } from '@nasfleet/steps';
+import type { GenerateStep, GeneratorSettings, LocalSearchMode } from '@nasfleet/steps';
 import type { Nb201Signal } from './nb201-evaluator.ts';
 import { createNb201Space } from './nb201-space.ts';
+import type { Nb201OperatorLevel } from './operator-level.ts';
 import type { Nb201Dataset, Nb201Table } from './nb201-table.ts';
 
 export interface Nb201SearchOptions {
@@ -17,8 +18,16 @@ export interface Nb201SearchOptions {
   prompts: PromptChoice[];
   crossoverPrompt: PromptChoice;
   evaluations: number;
-  /** Asks ahead of tells (candidates in flight). */
+  /** Shorthand for mode 'generational' with `inFlight` = batch (asks ahead of tells). */
   batch?: number;
+  /** 'steady' (a fleet: each result told as it returns, one asked in its place) or 'generational' (ask N, tell N). */
+  mode?: LocalSearchMode;
+  /** Candidates in flight (steady) or a generation's size (generational); default 1. */
+  inFlight?: number;
+  /** Seed of the simulated order in which results return (see `LocalSearchOptions.orderSeed`); default: ask order. */
+  orderSeed?: number;
+  /** The rule-based operator's level (default 'expert'); ignored when an LLM or `generate` writes the cells. */
+  operator?: Nb201OperatorLevel;
   /** Evaluation counts at which to record the best cell so far (e.g. [500, 2000]). */
   checkpoints?: number[];
   /** Fraction of the table (by 200-epoch validation) that counts as a "top" cell for `firstTopHit`. */
@@ -47,6 +56,10 @@ export interface Nb201SearchReport {
   atCheckpoint: Record<number, Nb201Pick | null>;
   /** Evaluations until the first cell in the top fraction by 200-epoch validation was evaluated (null: never). */
   firstTopHit: number | null;
+  /** Distinct cells among those evaluations: trainings, when a duplicate is answered from a cache as the pipeline does (null: never). */
+  firstTopHitTrainings: number | null;
+  /** Distinct cells evaluated in the whole run. */
+  trainings: number;
   /** Coverage and QD score of all successful candidates in an archive of the search's shape (same for every strategy). */
   coverage: number;
   qdScore: number;
@@ -60,7 +73,7 @@ export interface Nb201SearchReport {
  * `signal`.
  */
 export async function runNb201Search(options: Nb201SearchOptions): Promise<Nb201SearchReport> {
-  const space = createNb201Space(options.table, { dataset: options.dataset, signal: options.signal });
+  const space = createNb201Space(options.table, { dataset: options.dataset, signal: options.signal, operator: options.operator ?? 'expert' });
   const networkArchive = { niches: 100, seed: 0, bounds: space.descriptorBounds, ...options.config.networkArchive };
   const engine = SearchEngine.create(
     { ...options.config, networkArchive },
@@ -73,19 +86,29 @@ export async function runNb201Search(options: Nb201SearchOptions): Promise<Nb201
   let shadow = createArchive<null>(networkArchive);
   let best: Nb201Pick | null = null;
   let firstTopHit: number | null = null;
+  let firstTopHitTrainings: number | null = null;
   let failures = 0;
+  // The space looks duplicates up again (free); what a pipeline would train is each distinct cell once.
+  const distinct = new Set<string>();
+  const inFlight = options.batch !== undefined ? { batch: options.batch } : { mode: options.mode ?? 'generational', inFlight: options.inFlight ?? 1 };
 
   await runLocalSearch({
-    engine, space, evaluations: options.evaluations, batch: options.batch ?? 1,
+    engine, space, evaluations: options.evaluations, ...inFlight,
+    ...(options.orderSeed !== undefined ? { orderSeed: options.orderSeed } : {}),
     generate: options.generate ?? createGenerateStep(space, options.generator ?? { kind: 'rule' }),
     onResult(result, _request, told) {
+      // A cell that passed the check was (or would have been) trained; one that did not costs nothing.
+      if (result.canonicalHash !== undefined) distinct.add(result.canonicalHash);
       if (result.outcome.status === 'ok') {
         const metrics = result.metrics!;
         shadow = insert(shadow, { id: result.id, fitness: result.outcome.fitness, descriptors: result.descriptors!, payload: null }).archive;
         if (!best || result.outcome.fitness > best.fitness) {
           best = { arch: result.artifact!, fitness: result.outcome.fitness, test200: metrics.test200!, evaluation: told };
         }
-        if (firstTopHit === null && top.indices.has(metrics.index!)) firstTopHit = told;
+        if (firstTopHit === null && top.indices.has(metrics.index!)) {
+          firstTopHit = told;
+          firstTopHitTrainings = distinct.size;
+        }
       } else {
         failures += 1;
       }
@@ -94,5 +117,5 @@ export async function runNb201Search(options: Nb201SearchOptions): Promise<Nb201
     },
   });
   const stats = archiveStats(shadow);
-  return { engine, best, atCheckpoint, firstTopHit, coverage: stats.coverage, qdScore: stats.qdScore, failures };
+  return { engine, best, atCheckpoint, firstTopHit, firstTopHitTrainings, trainings: distinct.size, coverage: stats.coverage, qdScore: stats.qdScore, failures };
 }

@@ -1,8 +1,16 @@
+import { Rng } from '@nasfleet/contracts';
 import type { CandidateRequest, CandidateResult } from '@nasfleet/contracts';
 import type { SearchEngine } from '@nasfleet/search';
 import { assembleResult } from './assemble-result.ts';
 import type { GenerateStep } from './generate-step.ts';
 import type { SearchSpace } from './search-space.ts';
+
+/**
+ * How candidates are in flight. 'generational': ask N, evaluate them, tell the N together, ask the
+ * next N (LLMatic's generations). 'steady': keep N running; each is told as soon as it finishes and
+ * one is asked in its place (a fleet's normal state). With N = 1 both are one at a time.
+ */
+export type LocalSearchMode = 'steady' | 'generational';
 
 export interface LocalSearchOptions {
   engine: SearchEngine;
@@ -10,12 +18,26 @@ export interface LocalSearchOptions {
   generate: GenerateStep;
   /** Candidates to evaluate in this run. */
   evaluations: number;
-  /** Ask this many, run them, tell them together: simulates candidates in flight, reproducibly. Default 1. */
+  /** Default 'generational' (with `inFlight` 1: one candidate at a time). */
+  mode?: LocalSearchMode;
+  /** Candidates in flight: a generation's size, or how many run at once in steady state. Default 1. */
+  inFlight?: number;
+  /**
+   * Results return in a seeded, simulated order instead of the order they finish in this process
+   * (where a table look-up finishes in ask order): each candidate takes a log-normal time (median 1,
+   * σ 0.5, so one in twenty takes over 2.3× the median) and, in steady state, the one that would
+   * finish first is told first and its slot asked again; a generation is told in its finishing order.
+   * Reproducible for a seed whatever the steps' real timing.
+   */
+  orderSeed?: number;
+  /** Shorthand for mode 'generational' with `inFlight` = batch. */
   batch?: number;
-  /** Instead of batches: this many candidates in flight, each told as soon as it finishes (steady state). */
+  /** Shorthand for mode 'steady' with `inFlight` = concurrency. */
   concurrency?: number;
   onResult?: (result: CandidateResult, request: CandidateRequest, told: number) => void;
 }
+
+type Settled = { ok: true; result: CandidateResult } | { ok: false; error: unknown };
 
 /**
  * Runs a search in one process through the same steps a fleet spreads over machines: generate →
@@ -24,11 +46,13 @@ export interface LocalSearchOptions {
  * when it is still in flight) and is not evaluated again. Throws what a step throws that is not a
  * candidate's failure (e.g. the LLM server is gone): the search stops with it. Nothing more is
  * asked after such an error; the candidates already running finish (and are told) before it is
- * thrown, so no step of this search runs on once the call has returned.
+ * thrown, so no step of this search runs on once the call has returned. Throws a RangeError for
+ * bad counts or contradicting modes before asking anything.
  */
 export async function runLocalSearch(options: LocalSearchOptions): Promise<void> {
-  const { engine, space, generate } = options;
-  if (!Number.isInteger(options.evaluations) || options.evaluations < 0) throw new RangeError('evaluations must be a non-negative integer');
+  const { engine, space, generate, evaluations } = options;
+  if (!Number.isInteger(evaluations) || evaluations < 0) throw new RangeError('evaluations must be a non-negative integer');
+  const { mode, inFlight: n } = resolveMode(options);
   const inFlight = new Map<string, Promise<CandidateResult>>();
   let told = 0;
 
@@ -53,6 +77,9 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
     inFlight.set(request.id, running);
     return running;
   };
+  // Settled at once, so a candidate that fails while another is awaited is never an unhandled rejection.
+  const startSettled = (request: CandidateRequest): Promise<Settled> =>
+    start(request).then((result) => ({ ok: true as const, result }), (error: unknown) => ({ ok: false as const, error }));
   const tell = (results: CandidateResult[], requests: CandidateRequest[]) => {
     engine.tell(results);
     results.forEach((result, i) => {
@@ -61,14 +88,37 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
       options.onResult?.(result, requests[i]!, told);
     });
   };
+  const rng = options.orderSeed === undefined ? null : Rng.fromSeed(options.orderSeed);
 
-  if (options.concurrency !== undefined) {
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+  if (mode === 'steady' && rng) {
+    const running: { request: CandidateRequest; settled: Promise<Settled>; finish: number }[] = [];
+    let clock = 0;
+    let asked = 0;
+    let failure: { error: unknown } | null = null;
+    const launch = () => {
+      const [request] = engine.ask(1);
+      asked += 1;
+      running.push({ request: request!, settled: startSettled(request!), finish: clock + duration(rng) });
+    };
+    while (running.length < n && asked < evaluations) launch();
+    while (running.length > 0) {
+      const first = running.reduce((best, r, i) => (r.finish < running[best]!.finish ? i : best), 0);
+      const [next] = running.splice(first, 1);
+      clock = next!.finish;
+      const settled = await next!.settled;
+      if (settled.ok) tell([settled.result], [next!.request]);
+      else failure ??= { error: settled.error };
+      if (!failure && asked < evaluations) launch();
+    }
+    if (failure) throw failure.error;
+    return;
+  }
+  if (mode === 'steady') {
     let asked = 0;
     // The first error stops every worker from asking more; the candidates already running finish and are told.
     const stop: { error?: unknown } = {};
     const worker = async (): Promise<void> => {
-      while (!('error' in stop) && asked < options.evaluations) {
+      while (!('error' in stop) && asked < evaluations) {
         asked += 1;
         const [request] = engine.ask(1);
         try {
@@ -78,22 +128,48 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, options.evaluations) }, worker));
+    await Promise.all(Array.from({ length: Math.min(n, evaluations) }, worker));
     if ('error' in stop) throw stop.error;
     return;
   }
-  const batch = options.batch ?? 1;
-  if (!Number.isInteger(batch) || batch < 1) throw new RangeError('batch must be a positive integer');
-  while (told < options.evaluations) {
-    const requests = engine.ask(Math.min(batch, options.evaluations - told));
-    // The whole batch settles before an error is thrown, so nothing of it still runs once this returns.
-    const settled = await Promise.allSettled(requests.map(start));
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed) {
-      const finished = settled.flatMap((s, i) => (s.status === 'fulfilled' ? [{ result: s.value, request: requests[i]! }] : []));
-      tell(finished.map((f) => f.result), finished.map((f) => f.request));
-      throw failed.reason;
-    }
-    tell(settled.map((s) => (s as PromiseFulfilledResult<CandidateResult>).value), requests);
+  while (told < evaluations) {
+    const requests = engine.ask(Math.min(n, evaluations - told));
+    // The whole generation settles before an error is thrown, so nothing of it still runs once this returns.
+    const settled = await Promise.all(requests.map(startSettled));
+    const order = rng ? finishingOrder(requests.length, rng) : requests.map((_, i) => i);
+    const done = order.flatMap((i) => {
+      const s = settled[i]!;
+      return s.ok ? [{ result: s.result, request: requests[i]! }] : [];
+    });
+    tell(done.map((d) => d.result), done.map((d) => d.request));
+    const failed = settled.find((s) => !s.ok);
+    if (failed) throw failed.error;
   }
+}
+
+function resolveMode(options: LocalSearchOptions): { mode: LocalSearchMode; inFlight: number } {
+  const given = (['mode', 'batch', 'concurrency'] as const).filter((k) => options[k] !== undefined);
+  if (given.length > 1) throw new RangeError(`give one of mode (with inFlight), batch or concurrency, not ${given.join(' and ')}`);
+  if (options.inFlight !== undefined && (options.batch !== undefined || options.concurrency !== undefined)) throw new RangeError('inFlight goes with mode, not with batch or concurrency');
+  const positive = (name: string, value: number) => {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+    return value;
+  };
+  if (options.concurrency !== undefined) return { mode: 'steady', inFlight: positive('concurrency', options.concurrency) };
+  if (options.batch !== undefined) return { mode: 'generational', inFlight: positive('batch', options.batch) };
+  const mode = options.mode ?? 'generational';
+  if (mode !== 'steady' && mode !== 'generational') throw new RangeError(`mode must be 'steady' or 'generational', got '${String(mode)}'`);
+  return { mode, inFlight: positive('inFlight', options.inFlight ?? 1) };
+}
+
+/** A simulated evaluation time: log-normal, median 1, σ 0.5 (Box–Muller). */
+function duration(rng: Rng): number {
+  const u = 1 - rng.float();
+  return Math.exp(0.5 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.float()));
+}
+
+/** The order in which `count` candidates started together finish, by simulated times. */
+function finishingOrder(count: number, rng: Rng): number[] {
+  const times = Array.from({ length: count }, () => duration(rng));
+  return times.map((_, i) => i).sort((a, b) => times[a]! - times[b]!);
 }

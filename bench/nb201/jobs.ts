@@ -1,0 +1,38 @@
+import type { Nb201Dataset, Nb201OperatorLevel, Nb201Signal } from '@nasfleet/nb201';
+import type { LocalSearchMode } from '@nasfleet/steps';
+
+/** How candidates are in flight: 1 at a time, or N in steady state or in generations of N. */
+export interface Parallelism {
+  inFlight: number;
+  mode: LocalSearchMode;
+}
+
+/** '1', '16 steady', '100 generational'. */
+export const parallelismLabel = (p: Parallelism): string => (p.inFlight === 1 ? '1' : `${p.inFlight} ${p.mode}`);
+
+/** One search to run: a variant (index into VARIANTS) under one setting and seed. */
+export interface Job {
+  variant: number;
+  operator: Nb201OperatorLevel;
+  parallelism: Parallelism;
+  dataset: Nb201Dataset;
+  signal: Nb201Signal;
+  seed: number;
+  evaluations: number;
+}
+
+/** What one search gives. `hit`/`hitTrainings`: null when no top-0.1% cell was evaluated within the budget. */
+export interface JobResult extends Job {
+  hit: number | null;
+  hitTrainings: number | null;
+  at500: number | null;
+  atEnd: number | null;
+  coverage: number;
+  /** Distinct cells among the first 500 evaluations (the rest were duplicates). */
+  trainingsAt500: number;
+  failures: number;
+  ms: number;
+}
+
+/** The order seed of a search: its own stream, not the engine's (both would otherwise draw the same numbers). */
+export const orderSeedOf = (seed: number): number => (seed * 2654435761 + 0x5bd1e995) | 0;

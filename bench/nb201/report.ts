@@ -1,0 +1,112 @@
+import type { Nb201Dataset, Nb201OperatorLevel } from '@nasfleet/nb201';
+import type { BenchOptions } from './bench-options.ts';
+import { parallelismLabel } from './jobs.ts';
+import type { JobResult, Parallelism } from './jobs.ts';
+import { mean, median, medianRange, meanStd } from './stats.ts';
+import { VARIANTS } from './variants.ts';
+
+const SHORT: Record<Nb201Dataset, string> = { cifar10: 'C10', cifar100: 'C100', 'imagenet16-120': 'IN16' };
+
+/** Published test accuracies (LLMatic's Table 1) and an independent REA on this table, for reference. */
+export const REFERENCE_LINES = [
+  'reference, test accuracy C10 / C100 / IN16: random search (paper) 93.70 / 71.04 / 44.57; GENIUS (GPT-4) 93.79 / 70.91 / 44.96;',
+  '  LLMatic (paper) 94.26 / 71.62 / 45.87; Λ-DARTS 94.36 / 73.51 / 46.34; optimum of this table 94.37 / 73.51 / 47.31',
+  'reference REA on this table (independent, 2,000 seeds): 144 / 149 / 158 evaluations to a top-0.1% cell; C10 at 500: 94.35 ± 0.11',
+];
+
+/** The results of one setting, filtered. */
+export class Results {
+  constructor(private readonly all: readonly JobResult[]) {}
+
+  of(variant: string, operator: Nb201OperatorLevel, p: Parallelism, dataset: Nb201Dataset): JobResult[] {
+    const v = VARIANTS.findIndex((x) => x.name === variant);
+    return this.all.filter((r) => r.variant === v && r.operator === operator && r.dataset === dataset && r.parallelism.inFlight === p.inFlight && r.parallelism.mode === p.mode);
+  }
+}
+
+const hits = (rs: JobResult[]) => rs.map((r) => r.hit ?? Infinity);
+const trainings = (rs: JobResult[]) => rs.map((r) => r.hitTrainings ?? Infinity);
+const acc = (rs: JobResult[], at: 'at500' | 'atEnd') => rs.flatMap((r) => (r[at] === null ? [] : [r[at]]));
+
+/** One table per operator level and parallelism: a row per variant, a column group per dataset. */
+export function printTables(results: Results, o: BenchOptions): void {
+  const E = o.evaluations;
+  for (const operator of o.operators) {
+    for (const p of o.parallelisms) {
+      console.log(`\n=== operator ${operator}${operator === 'expert' ? ' (a stand-in for an LLM prior about NB201)' : ''}, ${parallelismLabel(p)} in flight, ${o.seeds} seeds from ${o.seedOffset}, search sees ${o.signal} ===`);
+      const head = ['strategy', ...o.datasets.flatMap((d) => [`${SHORT[d]} evals`, 'trainings', '@500', `@${E}`, 'cov', 'dup'])];
+      const rows = o.variants.map((v) => {
+        const name = VARIANTS[v]!.name;
+        return [name, ...o.datasets.flatMap((d) => {
+          const rs = results.of(name, operator, p, d);
+          if (rs.length === 0) return ['', '', '', '', '', ''];
+          return [
+            medianRange(hits(rs), E), medianRange(trainings(rs), E), meanStd(acc(rs, 'at500')), meanStd(acc(rs, 'atEnd')),
+            `${(100 * mean(rs.map((r) => r.coverage))).toFixed(0)}%`, `${(100 * (1 - mean(rs.map((r) => r.trainingsAt500)) / 500)).toFixed(0)}%`,
+          ];
+        })];
+      });
+      printAligned(head, rows);
+    }
+  }
+  console.log('\nevals / trainings: median [central 95%] evaluations / distinct cells trained until the first top-0.1% cell by 200-epoch validation (>budget: not within it);');
+  console.log(`@500 / @${E}: 200-epoch test accuracy (mean ± std) of the best cell by the signal so far; cov: archive coverage of 100 niches at the end; dup: duplicates among the first 500 evaluations`);
+}
+
+function printAligned(head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  console.log(line(head));
+  rows.forEach((r) => console.log(line(r)));
+}
+
+const fmt = (x: number, budget: number) => (Number.isFinite(x) ? String(Math.round(x * 10) / 10) : `>${budget}`);
+
+/**
+ * The issue's targets, with the neutral operator, on every dataset run: (1) the hybrid needs fewer
+ * distinct trainings than REA to a top-0.1% cell at each steady parallelism, ≥ 25% fewer at 1;
+ * (2) llmatic beats random search (mean test accuracy) at every parallelism and budget; (3) the
+ * hybrid's test accuracy at 500 is ≥ REA's. Lines whose variants were not run are left out.
+ */
+export function printTargets(results: Results, o: BenchOptions): void {
+  if (!o.operators.includes('neutral')) return;
+  const E = o.evaluations;
+  const has = (name: string) => o.variants.some((v) => VARIANTS[v]!.name === name);
+  const lines: string[] = [];
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const steady = o.parallelisms.filter((p) => p.mode === 'steady');
+  if (has('hybrid') && has('regularized-evolution')) {
+    for (const p of steady) {
+      const factor = p.inFlight === 1 ? 0.75 : 1;
+      const parts = o.datasets.map((d) => {
+        const h = median(trainings(results.of('hybrid', 'neutral', p, d)));
+        const r = median(trainings(results.of('regularized-evolution', 'neutral', p, d)));
+        return { ok: factor < 1 ? h <= factor * r : h < r, text: `${SHORT[d]} ${fmt(h, E)} vs ${fmt(r, E)}` };
+      });
+      lines.push(`${verdict(parts.every((x) => x.ok))} hybrid needs ${factor < 1 ? '≥25% fewer' : 'fewer'} distinct trainings than REA to a top-0.1% cell, ${parallelismLabel(p)} in flight (median): ${parts.map((x) => x.text).join('; ')}`);
+    }
+    for (const p of steady) {
+      const parts = o.datasets.map((d) => {
+        const h = mean(acc(results.of('hybrid', 'neutral', p, d), 'at500'));
+        const r = mean(acc(results.of('regularized-evolution', 'neutral', p, d), 'at500'));
+        return { ok: h >= r, text: `${SHORT[d]} ${h.toFixed(2)} vs ${r.toFixed(2)}` };
+      });
+      lines.push(`${verdict(parts.every((x) => x.ok))} hybrid's test accuracy at 500 ≥ REA's, ${parallelismLabel(p)} in flight (mean): ${parts.map((x) => x.text).join('; ')}`);
+    }
+  }
+  if (has('llmatic') && has('random')) {
+    for (const p of o.parallelisms) {
+      for (const at of ['at500', 'atEnd'] as const) {
+        const parts = o.datasets.map((d) => {
+          const l = mean(acc(results.of('llmatic', 'neutral', p, d), at));
+          const r = mean(acc(results.of('random', 'neutral', p, d), at));
+          return { ok: l > r, text: `${SHORT[d]} ${l.toFixed(2)} vs ${r.toFixed(2)}` };
+        });
+        lines.push(`${verdict(parts.every((x) => x.ok))} llmatic beats random at ${at === 'at500' ? 500 : E} evaluations, ${parallelismLabel(p)} in flight (mean test accuracy): ${parts.map((x) => x.text).join('; ')}`);
+      }
+    }
+  }
+  if (lines.length === 0) return;
+  console.log(`\ntargets (neutral operator, seeds ${o.seedOffset}–${o.seedOffset + o.seeds - 1}${o.seedOffset < 1000 ? ': below 1000, the tests\' seeds' : ''}):`);
+  lines.forEach((l) => console.log(`  ${l}`));
+}
