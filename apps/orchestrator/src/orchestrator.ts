@@ -51,7 +51,8 @@ export interface Orchestrator {
  * once the runner has journaled what it caused. Searches submitted later (submitSearch) are picked up
  * by polling the store every `pollMs`. A message for a search that is unknown or no longer running is
  * acknowledged and changes nothing; one for a running search another orchestrator holds is thrown
- * back (BullMQ retries it, with backoff). Runner calls never overlap: one promise chain serialises them.
+ * back (BullMQ retries it, with backoff). Runner calls never overlap: one promise chain serialises them;
+ * results that arrive while a search's previous results are being applied are applied as one group.
  */
 export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchestrator> {
   const log = deps.log ?? (() => undefined);
@@ -135,24 +136,52 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
       }
     });
 
-  const route = (message: ResultMessage) =>
-    serial(async () => {
-      const runner = await runnerFor(message.searchId);
-      if (!runner) {
-        const record = await deps.store.getSearch(message.searchId);
-        if (record && DRIVEN.has(record.status)) throw new Error(`search ${message.searchId} is held by another orchestrator; ${message.step} result of ${message.candidateId} left for a retry`);
+  /**
+   * Group commit: results of a search that arrive while its previous group is being applied wait
+   * here, and the next serial turn applies all of them in one runner batch (one store commit, one
+   * top-up). Each message's promise settles with its group: a failed group is thrown back whole
+   * (BullMQ retries each message; a runner ignores results it already applied).
+   */
+  const grouped = new Map<string, { message: ResultMessage; settle: (error: unknown) => void }[]>();
+  const route = (message: ResultMessage): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const settle = (error: unknown) => (error === undefined ? resolve() : reject(error as Error));
+      const group = grouped.get(message.searchId);
+      if (group) {
+        group.push({ message, settle });
         return;
       }
-      try {
-        await runner.handle(message);
-      } catch (error) {
-        // Its in-memory state may be ahead of the journal: start afresh from the store when the message comes back.
-        await drop(runner);
-        throw error;
-      }
-      observe(runner);
-      if (runner.state !== 'running') await drop(runner);
+      grouped.set(message.searchId, [{ message, settle }]);
+      void serial(async () => {
+        const members = grouped.get(message.searchId) ?? [];
+        grouped.delete(message.searchId);
+        try {
+          await applyGroup(message.searchId, members.map((m) => m.message));
+        } catch (error) {
+          for (const m of members) m.settle(error ?? new Error('results group failed'));
+          return;
+        }
+        for (const m of members) m.settle(undefined);
+      });
     });
+
+  const applyGroup = async (searchId: string, messages: ResultMessage[]): Promise<void> => {
+    const runner = await runnerFor(searchId);
+    if (!runner) {
+      const record = await deps.store.getSearch(searchId);
+      if (record && DRIVEN.has(record.status)) throw new Error(`search ${searchId} is held by another orchestrator; ${messages.length} result(s) left for a retry`);
+      return;
+    }
+    try {
+      await runner.handleMany(messages);
+    } catch (error) {
+      // Its in-memory state may be ahead of the journal: start afresh from the store when the messages come back.
+      await drop(runner);
+      throw error;
+    }
+    observe(runner);
+    if (runner.state !== 'running') await drop(runner);
+  };
 
   await poll();
   const consumer: QueueWorker = createQueueWorker('results', async (message) => route(message), {

@@ -15,21 +15,14 @@ export interface RunnerBatch {
 export const emptyBatch = (): RunnerBatch => ({ entries: [], records: [], effects: [] });
 
 /**
- * Stores a batch, fenced: provenance records first, then the journal entries (on one connection Redis
- * runs them in that order, so a tell is never journaled without its record); then runs its effects.
- * Returns the last seq the entries got (null when there were none) and their size in JSON bytes.
+ * Stores a batch in one fenced, atomic step (store.commit: provenance records and journal entries
+ * together, one round trip), then runs its effects. Returns the last seq the entries got (null when
+ * there were none) and their size in JSON bytes.
  */
 export async function storeBatch(store: SearchStore, searchId: string, fence: number, batch: RunnerBatch): Promise<{ lastSeq: number | null; bytes: number }> {
-  const writes: Promise<unknown>[] = batch.records.map(([id, record]) => store.putCandidate(searchId, id, record, fence));
-  let lastSeq: number | null = null;
   let bytes = 0;
-  if (batch.entries.length > 0) {
-    writes.push(store.append(searchId, batch.entries, fence).then((seqs) => {
-      lastSeq = seqs.at(-1) ?? null;
-    }));
-    for (const entry of batch.entries) bytes += JSON.stringify(entry).length;
-  }
-  await Promise.all(writes);
+  for (const entry of batch.entries) bytes += JSON.stringify(entry).length;
+  const seqs = batch.entries.length + batch.records.length > 0 ? await store.commit(searchId, { records: batch.records, entries: batch.entries }, fence) : [];
   await Promise.all(batch.effects.map((effect) => effect()));
-  return { lastSeq, bytes };
+  return { lastSeq: seqs.at(-1) ?? null, bytes };
 }

@@ -40,6 +40,8 @@ export interface SearchRunner {
   start(): Promise<boolean>;
   /** Applies one worker result; a repeated one or one for a candidate not at that step changes nothing. Resolves once what it caused is journaled. */
   handle(message: ResultMessage): Promise<void>;
+  /** Several results in one batch (one store commit), in the order given; then the search is topped up once. */
+  handleMany(messages: readonly ResultMessage[]): Promise<void>;
   /** Applies what a client asked the search to become (the record's `requested`): pause, resume, cancel. */
   control(record: SearchRecord): Promise<void>;
   /** Looks after the jobs of the candidates in flight (job-sweep.ts) and the derived depth; call every few seconds. */

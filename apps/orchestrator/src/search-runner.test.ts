@@ -65,6 +65,29 @@ describe('createSearchRunner', () => {
     await runner.stop();
   });
 
+  it('applies a group of results in one store commit, records before their tells, then tops up once', async () => {
+    const store = createMemoryStore();
+    await submitSearch(store, { space: { name: 'nb201', options: { dataset: 'cifar10' } }, config: { strategy: 'random' }, evaluations: 8, depth: 3 }, { id: 'sg' });
+    const commits: { records: number; ops: string[] }[] = [];
+    const counting: SearchStore = {
+      ...store,
+      commit: (id, writes, fence) => {
+        commits.push({ records: writes.records?.length ?? 0, ops: writes.entries.map((e) => e.op) });
+        return store.commit(id, writes, fence);
+      },
+    };
+    const runner = runnerOn(counting, 'sg');
+    expect(await runner.start()).toBe(true);
+    const jobs = await generateJobs('sg');
+    commits.length = 0;
+    await runner.handleMany(await Promise.all(jobs.slice(0, 2).map(resultOf)));
+    expect(commits).toEqual([{ records: 2, ops: ['generated', 'tell', 'generated', 'tell', 'ask'] }]);
+    const ask = (await store.readJournal('sg')).at(-1)!.entry;
+    expect(ask).toMatchObject({ op: 'ask', n: 2 });
+    for (const job of jobs.slice(0, 2)) expect(await store.getCandidate('sg', job.request.id)).toMatchObject({ result: { id: job.request.id } });
+    await runner.stop();
+  });
+
   it('stops driving a search whose lease another orchestrator took, writing nothing more', async () => {
     let clock = 1_000_000;
     const store = createMemoryStore({ now: () => clock });

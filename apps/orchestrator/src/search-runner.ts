@@ -1,5 +1,6 @@
 import type { CandidateResult, StepRun } from '@nasfleet/contracts';
 import { jobIdFor } from '@nasfleet/queues';
+import type { ResultMessage } from '@nasfleet/queues';
 import type { SearchEngine } from '@nasfleet/search';
 import { assembleResult } from '@nasfleet/steps';
 import type { SearchSpace } from '@nasfleet/steps';
@@ -243,6 +244,32 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     }
   };
 
+  /** One worker's result: journal a generate step's output and move the candidate on, or tell a training's result. */
+  const apply = async (message: ResultMessage): Promise<void> => {
+    const p = pending.get(message.candidateId);
+    if (!p) return;
+    if (message.step === 'generate') {
+      if (p.generated) return;
+      const { generate, check } = message.payload;
+      const run = stepRunOf(message);
+      journal({ op: 'generated', id: p.request.id, generate, check, run });
+      p.generated = { generate, check, run };
+      await advance(p, p.generated);
+    } else {
+      const output = p.generated;
+      if (!output?.check?.ok) return;
+      const { outcome, metrics } = message.payload;
+      await tell(p, assembleResult(output.generate, output.check, { kind: 'evaluated', evaluation: { outcome, metrics } }), stepRunOf(message));
+    }
+  };
+
+  /** Results applied in one batch (one store commit), then one top-up: the orchestrator groups those that arrived while the previous group was being stored. */
+  const handleMany = (messages: readonly ResultMessage[]): Promise<void> =>
+    guarded(async () => {
+      for (const message of messages) await apply(message);
+      topUp();
+    });
+
   return {
     searchId,
     get state() {
@@ -294,26 +321,8 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
       });
       return true;
     },
-    async handle(message) {
-      await guarded(async () => {
-        const p = pending.get(message.candidateId);
-        if (!p) return;
-        if (message.step === 'generate') {
-          if (p.generated) return;
-          const { generate, check } = message.payload;
-          const run = stepRunOf(message);
-          journal({ op: 'generated', id: p.request.id, generate, check, run });
-          p.generated = { generate, check, run };
-          await advance(p, p.generated);
-        } else {
-          const output = p.generated;
-          if (!output?.check?.ok) return;
-          const { outcome, metrics } = message.payload;
-          await tell(p, assembleResult(output.generate, output.check, { kind: 'evaluated', evaluation: { outcome, metrics } }), stepRunOf(message));
-        }
-        topUp();
-      });
-    },
+    handle: (message) => handleMany([message]),
+    handleMany,
     async control(record) {
       await guarded(() => applyControl(record));
     },

@@ -4,7 +4,7 @@ import type { SearchRecord } from './search-record.ts';
 import type { Lease, SearchStore } from './search-store.ts';
 import {
   checkCandidateId, checkOwner, checkPosition, checkSearchId, checkToken, checkTtl, decodeEntry, decodeJson, decodeRecord, decodeSnapshot,
-  encodeEntries, encodeJson, encodeRecord, parseInput,
+  encodeEntries, encodeJson, encodeRecord, encodeRecords, parseInput,
 } from './store-codec.ts';
 import type { EncodedRecord } from './store-codec.ts';
 import {
@@ -62,7 +62,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SearchStore
   const key = (id: string, part = ''): string => `memory:search:${id}${part}`;
   const read = (id: string, s: MemorySearch): SearchRecord => decodeRecord(s.record, id, key(id));
 
-  return {
+  const store: SearchStore = {
     async createSearch(input) {
       open();
       const { id, spec, idempotencyKey } = parseInput(CreateSearchInput, input, 'search');
@@ -149,8 +149,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SearchStore
     },
 
     async append(searchId, entries: readonly JournalEntry[], fence) {
-      const texts = encodeEntries(entries);
+      return store.commit(searchId, { entries }, fence);
+    },
+
+    async commit(searchId, writes, fence) {
+      const records = encodeRecords(writes.records);
+      const texts = encodeEntries(writes.entries);
       const { s } = fenced(searchId, fence);
+      for (const [cid, text] of records) s.candidates.set(cid, text);
       return texts.map((text) => {
         s.lastSeq += 1;
         s.journal.push({ seq: s.lastSeq, text });
@@ -197,4 +203,5 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SearchStore
       closed = true;
     },
   };
+  return store;
 }

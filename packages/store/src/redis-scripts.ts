@@ -79,18 +79,29 @@ if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lost'} end
 redis.call('DEL', KEYS[2])
 return {'ok'}` },
 
-  /** KEYS record, lease, journal meta, journal; ARGV fence, entry JSON, … Returns the first seq. */
-  nasfleetStoreAppend: { keys: 4, lua: guarded(`${FENCE_CHECK}
-local n = #ARGV - 1
+  /**
+   * KEYS record, lease, journal meta, journal, candidates; ARGV fence, r (records), then r pairs of
+   * candidate id and record JSON, then entry JSON, …. Puts the records, appends the entries; returns
+   * the first entry's seq.
+   */
+  nasfleetStoreCommit: { keys: 5, lua: guarded(`${FENCE_CHECK}
+local r = tonumber(ARGV[2])
+local n = #ARGV - 2 - 2 * r
 local first = count(KEYS[3], 'last') + 1
-if n == 0 then return {'ok', string.format('%d', first)} end
-local top = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)[1]
-if top and tonumber(string.match(top[1], '^(%d+)-')) >= first then
-  return {'corrupt', KEYS[3], 'last is behind the journal (' .. top[1] .. ')'}
+if n > 0 then
+  local top = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)[1]
+  if top and tonumber(string.match(top[1], '^(%d+)-')) >= first then
+    return {'corrupt', KEYS[3], 'last is behind the journal (' .. top[1] .. ')'}
+  end
 end
+for i = 1, r do
+  redis.call('HSET', KEYS[5], ARGV[1 + 2 * i], ARGV[2 + 2 * i])
+end
+if n == 0 then return {'ok', string.format('%d', first)} end
 redis.call('HSET', KEYS[3], 'last', string.format('%d', first + n - 1))
+local base = 2 + 2 * r
 for i = 1, n do
-  redis.call('XADD', KEYS[4], string.format('%d-0', first + i - 1), 'e', ARGV[i + 1])
+  redis.call('XADD', KEYS[4], string.format('%d-0', first + i - 1), 'e', ARGV[base + i])
 end
 return {'ok', string.format('%d', first)}`) },
 

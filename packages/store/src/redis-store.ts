@@ -8,7 +8,7 @@ import type { SearchRecord } from './search-record.ts';
 import type { SearchStore } from './search-store.ts';
 import {
   checkCandidateId, checkOwner, checkPosition, checkSearchId, checkToken, checkTtl, decodeCount, decodeEntry, decodeJson, decodeRecord, decodeSnapshot,
-  encodeEntries, encodeJson, encodeRecord, parseInput,
+  encodeEntries, encodeJson, encodeRecord, encodeRecords, parseInput,
 } from './store-codec.ts';
 import {
   SearchEndedError, SearchExistsError, StaleFenceError, StoreClosedError, StoreCorruptError, UnknownSearchError,
@@ -73,7 +73,7 @@ export function createRedisStore(options: RedisStoreOptions): SearchStore {
     return Object.keys(fields).length === 0 ? null : decodeRecord(fields, id, key);
   };
 
-  return {
+  const store: SearchStore = {
     async createSearch(input) {
       const { id, spec, idempotencyKey } = parseInput(CreateSearchInput, input, 'search');
       const at = new Date(now()).toISOString();
@@ -177,11 +177,17 @@ export function createRedisStore(options: RedisStoreOptions): SearchStore {
     },
 
     async append(searchId, entries, fence) {
+      return store.commit(searchId, { entries }, fence);
+    },
+
+    async commit(searchId, writes, fence) {
       const id = checkSearchId(searchId);
-      const texts = encodeEntries(entries);
+      const records = encodeRecords(writes.records);
+      const texts = encodeEntries(writes.entries);
       const token = checkToken(fence);
       const k = keys.search(id);
-      const [, first] = answered(id, token, await call(id, k.journal, () => run.nasfleetStoreAppend(k.record, k.lease, k.journalMeta, k.journal, String(token), ...texts)));
+      const args = [String(token), String(records.length), ...records.flat(), ...texts];
+      const [, first] = answered(id, token, await call(id, k.journal, () => run.nasfleetStoreCommit(k.record, k.lease, k.journalMeta, k.journal, k.candidates, ...args)));
       const start = decodeCount(first, id, k.journalMeta, 'the first seq', true) as number;
       return texts.map((_, i) => start + i);
     },
@@ -245,4 +251,5 @@ export function createRedisStore(options: RedisStoreOptions): SearchStore {
       if (owned) await client.quit();
     },
   };
+  return store;
 }

@@ -20,6 +20,12 @@ export interface Lease {
  * Every per-search call except `getSearch` throws UnknownSearchError for a search never created.
  * Implementations: `createMemoryStore`, `createRedisStore`; both pass `describeSearchStore`.
  */
+/** What `commit` writes: provenance records by candidate id, then journal entries. */
+export interface CommitWrites {
+  readonly records?: readonly (readonly [candidateId: string, record: unknown])[];
+  readonly entries: readonly JournalEntry[];
+}
+
 export interface SearchStore {
   /**
    * Creates a search with status 'running'. An idempotency key seen before returns the search it
@@ -71,6 +77,13 @@ export interface SearchStore {
    * seq ever given in this search (1 for the first). An empty list writes nothing and returns [].
    */
   append(searchId: string, entries: readonly JournalEntry[], fence: number): Promise<number[]>;
+
+  /**
+   * One writer operation's writes as one atomic, fenced step: candidates' provenance records (as
+   * putCandidate) and journal entries (as append), all or none; returns the entries' seqs. What the
+   * orchestrator stores per operation, in one round trip.
+   */
+  commit(searchId: string, writes: CommitWrites, fence: number): Promise<number[]>;
 
   /**
    * Entries with seq > afterSeq in seq order, at most `limit`. JournalRangeError when entries after

@@ -18,28 +18,46 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
   return result.data;
 }
 
+// The argument schemas, made once (a zod schema is costly to build, and these are checked on every write).
+const CandidateIdArg = z.string().min(1).max(200);
+const TokenArg = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const TtlArg = z.number().int().positive();
+const OwnerArg = z.string().min(1).max(500);
+const PositionArg = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const EntriesArg = z.array(JournalEntry);
+
 /** A candidate id (a hash field of the search's candidates). */
-export const checkCandidateId = (id: unknown): string => parseInput(z.string().min(1).max(200), id, 'candidate id');
+export const checkCandidateId = (id: unknown): string => parseInput(CandidateIdArg, id, 'candidate id');
 
 /** A search id, checked before it goes into a key. */
 export const checkSearchId = (id: unknown): string => parseInput(SearchId, id, 'search id');
 
 /** A fence or lease token: a positive safe integer. */
-export const checkToken = (token: unknown, what = 'fence'): number => parseInput(z.number().int().positive().max(Number.MAX_SAFE_INTEGER), token, what);
+export const checkToken = (token: unknown, what = 'fence'): number => parseInput(TokenArg, token, what);
 
 /** A lease's time to live: a positive whole number of milliseconds. */
-export const checkTtl = (ttlMs: unknown): number => parseInput(z.number().int().positive(), ttlMs, 'lease ttlMs');
+export const checkTtl = (ttlMs: unknown): number => parseInput(TtlArg, ttlMs, 'lease ttlMs');
 
 /** A lease owner: any non-empty name. */
-export const checkOwner = (owner: unknown): string => parseInput(z.string().min(1).max(500), owner, 'lease owner');
+export const checkOwner = (owner: unknown): string => parseInput(OwnerArg, owner, 'lease owner');
 
 /** A journal position argument (0 = before the first entry). */
-export const checkPosition = (seq: unknown, what: string): number => parseInput(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), seq, what);
+export const checkPosition = (seq: unknown, what: string): number => parseInput(PositionArg, seq, what);
 
 /** Entries to append, checked and encoded; one bad entry rejects the whole batch. */
 export function encodeEntries(entries: readonly unknown[]): string[] {
-  const parsed = parseInput(z.array(JournalEntry), entries, 'journal entries');
+  const parsed = parseInput(EntriesArg, entries, 'journal entries');
   return parsed.map((e) => JSON.stringify(e));
+}
+
+/** Provenance records to put, checked and encoded as [candidate id, JSON text]; one bad record rejects them all. */
+export function encodeRecords(records: readonly (readonly [string, unknown])[] | undefined): [string, string][] {
+  if (records === undefined) return [];
+  if (!Array.isArray(records)) throw new StoreInputError('invalid candidate records: expected a list of [candidate id, record]');
+  return records.map((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new StoreInputError(`invalid candidate records: item ${i} is not [candidate id, record]`);
+    return [checkCandidateId(pair[0]), encodeJson(pair[1], `the record of candidate ${String(pair[0])}`)];
+  });
 }
 
 /** JSON text of a value that must round-trip (a snapshot); StoreInputError when it is not JSON. */

@@ -115,6 +115,25 @@ export function describeSearchStore(name: string, makeStore: () => SearchStore |
         await create('s2');
         expect(await store.getCandidate('s2', 'c1')).toBeNull();
       });
+
+      it('a commit puts records and appends entries together; a bad record, a bad entry or a stale fence writes none of it', async () => {
+        const token = await leased('s1');
+        const r1 = { told: 1, note: 'é 🙂' };
+        const r2 = { told: 2 };
+        expect(await store.commit('s1', { records: [['c1', r1], ['c2', r2]], entries: [tell(0), tell(1)] }, token)).toEqual([1, 2]);
+        expect(await store.getCandidate('s1', 'c1')).toEqual(r1);
+        expect(await store.getCandidate('s1', 'c2')).toEqual(r2);
+        expect(await store.commit('s1', { records: [['c3', r1]], entries: [] }, token)).toEqual([]);
+        expect(await store.getCandidate('s1', 'c3')).toEqual(r1);
+        await expect(store.commit('s1', { records: [['c4', () => 1]], entries: [claim(2)] }, token)).rejects.toThrow(StoreInputError);
+        await expect(store.commit('s1', { records: [['', r1]], entries: [claim(2)] }, token)).rejects.toThrow(StoreInputError);
+        await expect(store.commit('s1', { records: [['c4', r1]], entries: [{ op: 'tell', results: [{ id: 'x' }] } as never] }, token)).rejects.toThrow(StoreInputError);
+        await expect(store.commit('s1', { records: [['c4', r1]], entries: [claim(2)] }, token + 1)).rejects.toThrow(StaleFenceError);
+        await expect(store.commit('nope', { entries: [claim(2)] }, token)).rejects.toThrow(UnknownSearchError);
+        expect(await store.getCandidate('s1', 'c4')).toBeNull();
+        expect(await store.commit('s1', { entries: [claim(5)] }, token)).toEqual([3]);
+        expect((await store.readJournal('s1')).map((r) => r.entry)).toEqual([tell(0), tell(1), claim(5)]);
+      });
     });
 
     describe('leases', () => {

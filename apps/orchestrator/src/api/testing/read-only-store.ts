@@ -1,6 +1,6 @@
 import type { SearchStore } from '@nasfleet/store';
 
-const WRITES = ['setStatus', 'putCandidate', 'acquireLease', 'renewLease', 'releaseLease', 'append', 'saveSnapshot', 'trimJournal'] as const;
+const WRITES = ['setStatus', 'putCandidate', 'acquireLease', 'renewLease', 'releaseLease', 'append', 'commit', 'saveSnapshot', 'trimJournal'] as const;
 
 /** A view of a store that throws on every write of a search's state and counts the calls it lets through. */
 export function readOnlyStore(store: SearchStore): { store: SearchStore; calls: Map<string, number> } {
