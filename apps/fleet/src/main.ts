@@ -50,6 +50,7 @@ async function run(fleet: LocalFleet, options: NonNullable<ReturnType<typeof par
   const spec = searchSpecOf(options);
   const id = await api.submit(spec);
   say(`search ${id} submitted: ${JSON.stringify(spec)}`);
+  say(`dashboard: ${fleet.apiUrl}/dashboard/#token=${fleet.token}&search=${encodeURIComponent(id)} (live while the fleet runs; --keep keeps it after the end)`);
   const started = Date.now();
   const d = await followSearch(api, id, say);
   const seconds = (Date.now() - started) / 1000;

@@ -13,7 +13,10 @@ const SERIES = [
  */
 export class FitnessChart {
   private plot: uPlot | null = null;
-  private readonly resize = new ResizeObserver(() => this.fit());
+  private width = 0;
+  // Resized in the next frame, and only when the width changed: resizing inside the observer's own
+  // callback would change the figure it observes (a "ResizeObserver loop").
+  private readonly resize = new ResizeObserver(() => requestAnimationFrame(() => this.fit()));
 
   constructor(private readonly figure: HTMLElement) {
     this.resize.observe(figure);
@@ -30,9 +33,10 @@ export class FitnessChart {
       const holder = document.createElement('div');
       this.figure.replaceChildren(holder, Object.assign(document.createElement('figcaption'), { textContent: '' }));
       this.plot = new uPlot({
-        width: this.width(), height: 260,
+        width: this.available(), height: 260,
         scales: { x: { time: false } },
-        axes: [{ label: `generation (${generationSize} candidates each)` }, { label: 'fitness' }],
+        // Generations are whole numbers: ticks at whole steps only.
+        axes: [{ label: `generation (${generationSize} candidates each)`, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] }, { label: 'fitness' }],
         series: [{ label: 'generation' }, ...SERIES.map((s) => ({ ...s, spanGaps: false, points: { show: true, size: 5 } }))],
         legend: { live: false },
       }, data, holder);
@@ -45,12 +49,15 @@ export class FitnessChart {
     if (caption) caption.textContent = last ? `fitness per generation: ${points.length} generation(s), best so far ${last.bestSoFar?.toFixed(2) ?? '–'}` : 'fitness per generation: nothing told yet';
   }
 
-  private width(): number {
-    return Math.max(280, this.figure.clientWidth - 8);
+  private available(): number {
+    return Math.max(280, this.figure.clientWidth - 18);
   }
 
   private fit(): void {
-    this.plot?.setSize({ width: this.width(), height: 260 });
+    const width = this.available();
+    if (!this.plot || width === this.width) return;
+    this.width = width;
+    this.plot.setSize({ width, height: 260 });
   }
 
   destroy(): void {

@@ -94,12 +94,24 @@ class Dashboard {
     void this.candidateView.show(this.session, id);
   }
 
+  /** The open search's entry in the list says what its own stream says, without waiting for the next read of the list. */
+  private syncListEntry(): void {
+    const detail = this.session?.detail;
+    const entry = detail && this.searches.find((s) => s.id === detail.search.id);
+    if (!detail || !entry) return;
+    const told = Math.max(detail.progress.told, this.session!.told());
+    if (entry.status === detail.search.status && entry.told === told) return;
+    Object.assign(entry, { status: detail.search.status, told });
+    renderSearchList(byId('search-list'), this.searches, detail.search.id, (id) => this.go(id, null));
+  }
+
   /** Redraws once per animation frame however many changes came in it; reopens a shown candidate that was in flight and is now told. */
   private redraw(): void {
     if (this.frame !== null) return;
     this.frame = window.requestAnimationFrame(() => {
       this.frame = null;
       this.view?.update();
+      this.syncListEntry();
       const shown = this.shownCandidate;
       const now = shown && this.session?.candidate(shown.id)?.status;
       if (shown && now && now !== shown.status && shown.status !== 'ok' && shown.status !== 'failed') this.showCandidate(shown.id);
@@ -150,6 +162,8 @@ function boot(): void {
 }
 
 window.addEventListener('error', (event) => {
+  // Browsers report a resize that takes more than one frame to settle as an "error"; nothing failed.
+  if (/ResizeObserver loop/.test(event.message)) return;
   const fatal = byId('fatal');
   fatal.hidden = false;
   fatal.textContent = `error: ${event.message}`;
