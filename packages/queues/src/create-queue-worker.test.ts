@@ -13,6 +13,7 @@ import { createQueueProducer } from './queue-producer.ts';
 import type { QueueProducer } from './queue-producer.ts';
 import { ChildProgress } from './sandboxed-processor.ts';
 import { trainJob } from './testing/fixtures.ts';
+import { slotsOf, workerSlots } from './worker-slots.ts';
 import { waitFor } from '@nasfleet/fleet-testing';
 
 /** createQueueWorker on a real redis-server and real BullMQ: parsing both ways, what is retried and what is not, sandboxed children. */
@@ -163,4 +164,19 @@ describe('createQueueWorker with a sandbox (a BullMQ child process running a .ts
     expect(job.failedReason).toBe('candidate c2 cannot be trained here');
     expect(job.id).toBe(jobIdFor('train', 's1', 'c2'));
   }, 120_000);
+});
+
+describe('worker slots', () => {
+  it('each connected worker counts its concurrency, read from its client name; a worker that closed counts no more', async () => {
+    newProducer();
+    const a = worker(async (job) => ok(job.data.candidateId), { name: 'train-a', concurrency: 3 });
+    const b = worker(async (job) => ok(job.data.candidateId));
+    await Promise.all([a.worker.waitUntilReady(), b.worker.waitUntilReady()]);
+    await waitFor(async () => ((await workerSlots(producer.queue('train'))).workers === 2 ? true : null), 'two workers to show');
+    expect(await workerSlots(producer.queue('train'))).toEqual({ workers: 2, slots: 4 });
+    await a.close();
+    await waitFor(async () => ((await workerSlots(producer.queue('train'))).workers === 1 ? true : null), 'one worker to show');
+    expect(await workerSlots(producer.queue('train'))).toEqual({ workers: 1, slots: 1 });
+    expect([slotsOf('{p}:x:w:llm-1#8'), slotsOf('{p}:x:w:llm-1'), slotsOf(undefined), slotsOf('x#0')]).toEqual([8, 1, 1, 1]);
+  });
 });

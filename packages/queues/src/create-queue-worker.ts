@@ -6,6 +6,7 @@ import { childExecArgv } from './child-exec-argv.ts';
 import { workerConnection } from './connections.ts';
 import { parseQueueConfig } from './queue-config.ts';
 import type { QueueConfig, QueueConfigInput } from './queue-config.ts';
+import { slottedName } from './worker-slots.ts';
 import type { QueueName } from './queue-names.ts';
 import { QUEUE_SPECS } from './queue-specs.ts';
 import type { PayloadOf, ReturnOf } from './queue-specs.ts';
@@ -46,7 +47,7 @@ export interface QueueWorkerOptions {
   config?: QueueConfigInput | QueueConfig;
   /** Jobs run at once by this worker (default 1). */
   concurrency?: number;
-  /** The worker's name as Redis shows it (CLIENT LIST, Queue.getWorkers). */
+  /** The worker's name as Redis shows it (CLIENT LIST, Queue.getWorkers), with its concurrency appended (`<name>#<slots>`, worker-slots.ts). */
   name?: string;
   /** Run the handler's jobs in child processes (see SandboxOptions and JobContext.runInChild). */
   sandbox?: SandboxOptions;
@@ -132,7 +133,7 @@ export function createQueueWorker<Q extends QueueName>(queue: Q, handler: QueueH
     stalledInterval: config.stalledIntervalMs,
     maxStalledCount: config.maxStalledCount,
     metrics: { maxDataPoints: config.metricsDataPoints },
-    ...(options.name ? { name: options.name } : {}),
+    name: slottedName(options.name, options.concurrency ?? 1),
     ...(sandbox
       ? {
           useWorkerThreads: false,

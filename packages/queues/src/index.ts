@@ -9,3 +9,4 @@ export * from './create-queue-worker.ts';
 export * from './sandboxed-processor.ts';
 export * from './child-exec-argv.ts';
 export * from './queue-metrics.ts';
+export * from './worker-slots.ts';
