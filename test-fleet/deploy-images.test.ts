@@ -99,6 +99,28 @@ describe('deploy/docker/entrypoint.sh (run by sh)', () => {
   });
 });
 
+describe('deploy/init-secrets.sh (run by sh in a copy of deploy/)', () => {
+  it('makes three hex secrets in a folder only its owner reads, keeps them when run again, and the entry point takes them', async () => {
+    const deploy = join(tmp, 'init', 'deploy');
+    mkdirSync(deploy, { recursive: true });
+    cpSync(`${REPO}deploy/init-secrets.sh`, join(deploy, 'init-secrets.sh'));
+    const first = await runFile('sh', [join(deploy, 'init-secrets.sh')], {});
+    expect(first.code).toBe(0);
+    const names = ['redis-password', 'api-token', 'grafana-admin-password'];
+    const read = () => names.map((n) => readFileSync(join(deploy, 'secrets', n), 'utf8'));
+    const made = read();
+    for (const value of made) expect(value).toMatch(/^[0-9a-f]{48}\n$/);
+    expect(new Set(made).size).toBe(3);
+    expect(statSync(join(deploy, 'secrets')).mode & 0o777).toBe(0o700);
+    const again = await runFile('sh', [join(deploy, 'init-secrets.sh')], {});
+    expect(again.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0])).toEqual(['kept', 'kept', 'kept']);
+    expect(read()).toEqual(made);
+    const env = { REDIS_URL: 'redis://redis:6379', REDIS_PASSWORD_FILE: join(deploy, 'secrets', 'redis-password'), API_TOKEN_FILE: join(deploy, 'secrets', 'api-token') };
+    const run = await runFile('sh', [`${REPO}deploy/docker/entrypoint.sh`, 'sh', '-c', 'printf "%s|%s" "$REDIS_URL" "$API_TOKEN"'], env);
+    expect(run).toEqual({ code: 0, stdout: `redis://:${made[0]!.trim()}@redis:6379|${made[1]!.trim()}`, stderr: '' });
+  });
+});
+
 describe('Redis as the compose service starts it (a real redis-server)', () => {
   it('the password from the secret; appendonly, appendfsync everysec, maxmemory-policy noeviction', async () => {
     const project = await resolveCompose([]);
