@@ -18,7 +18,12 @@ const GENERATION = 4;
 /** The best-of-generation series' colour in fitness-chart.ts. */
 const BEST_COLOUR = '#21908d';
 
-type Detail = { progress: { told: number }; search: { status: string }; archives: Record<string, { size: number; niches: number }> };
+type Detail = {
+  progress: { told: number };
+  search: { status: string };
+  archives: Record<string, { size: number; niches: number }>;
+  outcomes: { ok: number; failed: number; byFailureClass: Record<string, number> };
+};
 
 let fleet: DashboardFleet;
 let browser: Browser;
@@ -27,6 +32,8 @@ let searchId: string;
 beforeAll(async () => {
   // Enough answers for the seeding phase and a few generations; then the search waits at the gate.
   fleet = await startDashboardFleet(process.env, 16);
+  // Two answers with no valid cell: failed candidates, for the outcomes by failure class.
+  fleet.responder.next('cooperative', 'syntax-error', 'cooperative', 'syntax-error');
   searchId = await fleet.submit({
     id: 'dashboard-nb201',
     space: { name: 'nb201', options: { dataset: 'cifar10' } },
@@ -74,7 +81,12 @@ describe('the dashboard page of a running search', () => {
     await waitFor(async () => Number(await page.locator('#told').getAttribute('data-told')) === before, 'the page to show the told count', 30_000, 200);
     expect(Number(await page.locator('#fitness-chart').getAttribute('data-generations'))).toBe(Math.ceil(before / GENERATION));
     expect(await canvasPixels(page, '#fitness-chart canvas', BEST_COLOUR)).toBeGreaterThan(50);
-    expect(await page.locator('#outcomes li[data-class="ok"] .bar-count').textContent()).not.toBe('0');
+    // The outcomes: one bar per failure class, as the API counts them.
+    const { outcomes } = await fleet.get<Detail>(`/v1/searches/${searchId}`);
+    expect(outcomes.failed).toBeGreaterThan(0);
+    for (const [name, n] of Object.entries({ ok: outcomes.ok, ...outcomes.byFailureClass })) {
+      expect(await page.locator(`#outcomes li[data-class="${name}"] .bar-count`).textContent(), name).toBe(String(n));
+    }
     expect(await page.locator('#stream').textContent()).toBe('events: live');
     console.log(`dashboard: ${network.niches} network niches drawn, ${network.cells.length} filled; ${prompt.cells.length} prompt cells; ${before} told`);
     console.log(`screenshot ${await screenshot(page, 'dashboard-running')}`);

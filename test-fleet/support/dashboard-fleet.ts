@@ -3,6 +3,7 @@ import type { TestRedis } from '@nasfleet/fleet-testing';
 import { startOllamaDouble } from '@nasfleet/ollama-double';
 import type { OllamaDouble } from '@nasfleet/ollama-double';
 import { createRuleResponder } from '../../test/support/rule-responder.ts';
+import type { RuleResponder } from '../../test/support/rule-responder.ts';
 import { FleetProcesses } from './fleet-processes.ts';
 
 /**
@@ -47,6 +48,8 @@ export interface DashboardFleet {
   readonly token: string;
   readonly double: OllamaDouble;
   readonly gate: AnswerGate;
+  /** Answers like the rule operators; `responder.next(...)` queues broken answers. */
+  readonly responder: RuleResponder;
   readonly processes: FleetProcesses;
   /** GET on the API with the token, JSON. */
   get<T>(path: string): Promise<T>;
@@ -96,7 +99,7 @@ export async function startDashboardFleet(env: Record<string, string | undefined
       return (await res.json()) as T;
     };
     return {
-      apiUrl, token, double, gate, processes,
+      apiUrl, token, double, gate, responder, processes,
       get: (path) => call(path),
       submit: async (spec) => (await call<{ search: { id: string } }>('/v1/searches', { method: 'POST', body: JSON.stringify(spec) })).search.id,
       stop,
