@@ -1,3 +1,4 @@
+import type { CandidateResult } from '@nasfleet/contracts';
 import { loadFashionMnist } from '@nasfleet/datasets';
 import { exportNetwork, runCodeSearch } from '@nasfleet/pipeline';
 import type { CodeSearchReport } from '@nasfleet/pipeline';
@@ -25,8 +26,11 @@ export interface CodeCliReport {
   seconds: number;
 }
 
-/** A small open-code-space search on Fashion-MNIST (rule-based operator or an LLM); `log` gets one line per candidate. */
-export async function runCodeCommand(options: Extract<CliOptions, { space: 'code' }>, env: { openAiApiKey: string | null }, log: (line: string) => void): Promise<CodeCliReport> {
+/** A small open-code-space search on Fashion-MNIST (rule-based operator or an LLM); `log` gets one line per candidate, `onTold` each result. */
+export async function runCodeCommand(
+  options: Extract<CliOptions, { space: 'code' }>, env: { openAiApiKey: string | null }, log: (line: string) => void,
+  onTold: (result: CandidateResult, told: number) => void = () => undefined,
+): Promise<CodeCliReport> {
   const started = performance.now();
   const backend = await selectBackend();
   log(`backend: ${backend.kind}${backend.skipped.length ? ` (skipped ${backend.skipped.map((s) => `${s.kind}: ${s.reason}`).join('; ')})` : ''}`);
@@ -42,6 +46,7 @@ export async function runCodeCommand(options: Extract<CliOptions, { space: 'code
       const what = result.outcome.status === 'ok' ? `validation accuracy ${result.outcome.fitness.toFixed(1)}%` : `${result.outcome.failure.class}: ${result.outcome.failure.message.slice(0, 100)}`;
       const m = result.metrics ?? {};
       log(`[${told}/${options.evaluations}] ${result.id} ${what}${m.params ? `, ${m.params} params` : ''}${m.duplicateOfIndex !== undefined ? ' (same architecture as an earlier one: not trained again)' : ''}`);
+      onTold(result, told);
     },
   });
   let exported: CodeCliReport['exported'] = null;

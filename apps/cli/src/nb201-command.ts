@@ -1,4 +1,5 @@
 import { loadNb201Table, runNb201Search } from '@nasfleet/nb201';
+import type { CandidateResult } from '@nasfleet/contracts';
 import { promptChoices } from '@nasfleet/prompts';
 import type { CliOptions } from './cli-args.ts';
 import { describeGenerator, formatLlmUsage, llmUsageCounter, setUpGenerator } from './llm-setup.ts';
@@ -20,8 +21,10 @@ export interface Nb201CliReport {
   seconds: number;
 }
 
-/** Runs a search on the NB201 table (rule-based operator or an LLM editing the cell string) and returns its report. */
-export async function runNb201Command(options: Extract<CliOptions, { space: 'nb201' }>, env: { openAiApiKey: string | null }): Promise<Nb201CliReport> {
+/** Runs a search on the NB201 table (rule-based operator or an LLM editing the cell string) and returns its report; `onTold` sees each result. */
+export async function runNb201Command(
+  options: Extract<CliOptions, { space: 'nb201' }>, env: { openAiApiKey: string | null }, onTold: (result: CandidateResult, told: number) => void = () => undefined,
+): Promise<Nb201CliReport> {
   const started = performance.now();
   const table = loadNb201Table();
   const { settings, choice, prompts } = await setUpGenerator(options, env);
@@ -30,7 +33,10 @@ export async function runNb201Command(options: Extract<CliOptions, { space: 'nb2
     table, dataset: options.dataset, signal: options.signal, evaluations: options.evaluations, batch: options.batch,
     prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, promptSetHash: prompts.hash, generator: settings,
     config: { strategy: options.strategy, seed: options.seed, llmatic: { ablation: options.ablation } },
-    onResult: (result) => usage.add(result.metrics),
+    onResult: (result, told) => {
+      usage.add(result.metrics);
+      onTold(result, told);
+    },
   });
   const best = report.best;
   const index = best ? table.indexOf(best.arch) : -1;

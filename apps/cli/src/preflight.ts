@@ -23,22 +23,23 @@ async function nearestExisting(path: string): Promise<{ path: string; isDirector
  * to, so the export after a long search cannot fail. Refuses a path under a regular file and a
  * folder where a file cannot be created (/proc, /sys, read-only or foreign mounts) by creating and
  * removing one empty file in the nearest existing folder: a quick test that never walks into the
- * recursive mkdir that loops forever on /proc. Returns the resolved path; throws CliPreflightError.
+ * recursive mkdir that loops forever on /proc. Returns the resolved path; throws CliPreflightError
+ * whose message starts with `flag` and the folder.
  */
-export async function checkExportDir(dir: string): Promise<string> {
+export async function checkExportDir(dir: string, flag = '--export'): Promise<string> {
   const target = resolve(dir);
   const existing = await nearestExisting(target);
   if (!existing.isDirectory) {
     throw new CliPreflightError(existing.path === target
-      ? `--export ${dir}: ${target} is a file, not a folder`
-      : `--export ${dir}: ${existing.path} is a file, so no folder can be created under it`);
+      ? `${flag} ${dir}: ${target} is a file, not a folder`
+      : `${flag} ${dir}: ${existing.path} is a file, so no folder can be created under it`);
   }
   const probe = join(existing.path, `.nasfleet-write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await (await open(probe, 'wx')).close();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new CliPreflightError(`--export ${dir}: cannot write in ${existing.path} (${code}); choose a folder you can write to`);
+    throw new CliPreflightError(`${flag} ${dir}: cannot write in ${existing.path} (${code}); choose a folder you can write to`);
   }
   await unlink(probe);
   return target;
