@@ -74,17 +74,17 @@ async function run(o: BenchOptions, cleanup: Cleanup): Promise<void> {
   const verdicts: string[] = [];
 
   if (wanted.has('p1')) out('\n== P1: bare BullMQ vs the NB201 pipeline ==');
-  const p1 = wanted.has('p1') ? await runP1(ctx, { bareJobs: o.bareJobs, evaluations: o.evaluations, depth: o.depth, llmConcurrency: o.llmConcurrency, warmup: 40 }) : null;
+  const p1 = wanted.has('p1') ? await runP1(ctx, { bareJobs: o.bareJobs, evaluations: o.evaluations, depth: o.depth, llmConcurrency: o.llmConcurrency, warmup: 40, rounds: o.rounds }) : null;
   if (p1) {
     for (const l of describeP1(p1)) out(l);
-    verdicts.push(`P1 ratio=${p1.ratio.toFixed(2)} (target ≤ 3) ${verdict(p1.ratio <= 3)}`);
+    verdicts.push(`P1 ratio=${p1.ratio.toFixed(2)} (median of ${p1.rounds.length} rounds: ${p1.rounds.map((x) => x.ratio.toFixed(2)).join(', ')}; target ≤ 3) ${verdict(p1.ratio <= 3)}`);
   }
 
   if (wanted.has('p2')) {
     out('\n== P2: scaling over simulated training workers (code space) ==');
     const supply = await measureSupply(ctx, { workers: Math.max(...o.workers), llmConcurrency: o.llmConcurrency, evaluations: o.supplyEvaluations, warmup: 30 });
     if (p1) {
-      const codeRatio = Math.max(p1.bare.rate, p1.bareConcurrent.rate) / supply.run.rate;
+      const codeRatio = Math.max(p1.median.bare.rate, p1.median.bareConcurrent.rate) / supply.run.rate;
       out(`code-space pipeline with train jobs (instant trainers, the supply below): ${supply.run.rate.toFixed(1)} candidates/s = ${codeRatio.toFixed(1)} bare jobs per candidate (information)`);
     }
     const p2 = await runP2(ctx, supply, { workers: o.workers, perWorker: o.perWorker, llmConcurrency: o.llmConcurrency, ...(o.trainMs !== undefined ? { sleepMs: o.trainMs } : {}) });

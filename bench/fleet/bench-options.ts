@@ -9,6 +9,8 @@ export interface BenchOptions {
   quick: boolean;
   phases: Set<Phase>;
   bareJobs: number;
+  /** P1 rounds (bare BullMQ and the pipeline back to back); the median round is reported. */
+  rounds: number;
   evaluations: number;
   depth: number;
   llmConcurrency: number;
@@ -35,6 +37,7 @@ takes half a training job per answer (P7). Starts its own redis-server unless RE
   --quick                    a smaller run (about a minute)
   --phases p1,p2,p7          which measurements to make (all)
   --bare-jobs N              bare BullMQ jobs per measurement (5000; quick 2000)
+  --rounds N                 P1 rounds, bare and pipeline back to back; the median is reported (3; quick 1)
   --evaluations N            P1: NB201 candidates (1000; quick 300)
   --depth N                  P1: candidates in flight (16 = 2 × the LLM worker's concurrency)
   --llm-concurrency N        P1/P2: the LLM worker's WORKER_CONCURRENCY (8)
@@ -66,7 +69,7 @@ export function parseBenchOptions(args: string[]): BenchOptions | null {
     args, strict: true, allowPositionals: false,
     options: {
       quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
-      'bare-jobs': s, evaluations: s, depth: s, 'llm-concurrency': s, 'supply-evaluations': s, 'per-worker': s, workers: s, 'train-ms': s,
+      'bare-jobs': s, rounds: s, evaluations: s, depth: s, 'llm-concurrency': s, 'supply-evaluations': s, 'per-worker': s, workers: s, 'train-ms': s,
       'p7-workers': s, 'p7-train-ms': s, 'p7-evaluations': s, strategy: s, 'code-strategy': s, seed: s, 'poll-ms': s, phases: s,
     },
   });
@@ -86,6 +89,7 @@ export function parseBenchOptions(args: string[]): BenchOptions | null {
   return {
     quick, phases: new Set(phases as Phase[]),
     bareJobs: positiveInt('bare-jobs', values['bare-jobs'], quick ? 2000 : 5000),
+    rounds: positiveInt('rounds', values.rounds, quick ? 1 : 3),
     evaluations: positiveInt('evaluations', values.evaluations, quick ? 300 : 1000),
     depth: positiveInt('depth', values.depth, 16),
     llmConcurrency: positiveInt('llm-concurrency', values['llm-concurrency'], 8),
