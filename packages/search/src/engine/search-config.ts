@@ -11,8 +11,8 @@ export type StrategyName = z.infer<typeof StrategyName>;
 /** LLMatic's ablations (paper Figure 2), each one switch. */
 export const LlmaticAblation = z.enum([
   'none',
-  'network-archive-only', // no prompt archive: prompts drawn at random
-  'prompt-archive-only', // no network archive: parents drawn uniformly from every trained network
+  'network-archive-only', // no prompt archive: a fixed population of random prompt individuals
+  'prompt-archive-only', // no network archive: a bounded population of the fittest networks, crossover by cosine similarity
   'mutation-only', // never crossover
   'crossover-only', // never mutate (after seeding)
   'random-generation', // no evolution: always "make it better" applied to the initial network
@@ -64,6 +64,13 @@ export const SearchConfig = z
          */
         parentSelection: z.enum(['uniform', 'tournament']).optional(),
         tournamentSize: z.number().int().positive().default(3),
+        /**
+         * The ablations' populations (paper §4.2, 100 each): network-archive-only's prompt individuals,
+         * prompt-archive-only's networks (the fittest are kept).
+         */
+        ablationPopulation: z.number().int().positive().default(100),
+        /** network-archive-only: an individual's temperature change when its child enters the network archive (+) or not (−). */
+        populationTemperatureStep: unit.default(0.1),
       })
       .prefault({}),
     memory: z

@@ -1,4 +1,5 @@
-import type { MemoryEntry } from '@nasfleet/contracts';
+import type { CandidateResult, MemoryEntry } from '@nasfleet/contracts';
+import type { CandidateLog, CandidateRecord } from '../engine/candidate-log.ts';
 
 /**
  * Feedback memory per lineage (the hybrid): the attempts made on each parent, so that a mutation of P
@@ -39,4 +40,19 @@ export function lineageWindow(
     .sort((a, b) => a.at - b.at)
     .slice(-window)
     .map(({ entry }) => entry);
+}
+
+/** The memory entry of a told child, for its parent's lineage (the child's own feedback when it has some). */
+export function lineageEntry(log: CandidateLog, record: CandidateRecord & { result: CandidateResult }): MemoryEntry {
+  const feedback = record.result.feedback;
+  const intent = feedback?.intent ?? record.prompt?.intent;
+  // Keys in MemoryEntry's schema order (a validated restore rebuilds them in that order).
+  return {
+    candidateId: record.id,
+    problem: feedback?.problem ?? `parent ${record.parentIds[0]} (${record.operator})`,
+    suggestion: feedback?.suggestion ?? (record.prompt ? `prompt ${record.prompt.id}: ${record.prompt.intent}` : record.operator),
+    ...(intent === undefined ? {} : { intent }),
+    outcome: record.result.outcome,
+    baseline: log.fitness(record.parentIds[0]!),
+  };
 }

@@ -6,7 +6,8 @@ import { SearchEngine } from '../engine/search-engine.ts';
 import { TOY_BOUNDS, TOY_CROSSOVER, TOY_INITIAL, TOY_PROMPTS, toyOperate } from '../testing/toy-space.ts';
 import type { PromptPayload } from './prompt-archive.ts';
 
-// Issue 10, "Fidelity to LLMatic": the previous generation's best, and the temperature of random prompts.
+// Issue 10, "Fidelity to LLMatic": the previous generation's best, and the temperature of random prompts
+// (the ablations' rules are in llmatic-ablations.test.ts).
 
 const setup = { prompts: TOY_PROMPTS, crossoverPrompt: TOY_CROSSOVER, initialArtifact: TOY_INITIAL };
 function make(llmatic: Record<string, unknown> = {}) {
@@ -25,50 +26,78 @@ function failed(r: CandidateRequest): CandidateResult {
   return { id: r.id, artifact: toyOperate(r), outcome: { status: 'failed', failure: { class: 'shape', message: 'does not fit' } } };
 }
 
-describe('llmatic: the previous generation\'s best is generation g−1\'s, not the best of all earlier ones', () => {
-  it('credits a child and raises the temperature when it beats g−1\'s best, even below an older generation\'s best', () => {
-    const engine = make();
-    // Nothing is told while asking, so all 60 are the initial network (index 0) and seeding children:
-    // generation 0 = indices 0–19, generation 1 = 20–39, generation 2 = 40–59.
-    const asked = engine.ask(60);
-    expect(asked.slice(1).every((r) => r.operator === 'mutate' && r.prompt !== null)).toBe(true);
-    engine.tell([ok(asked[0]!, 100, [0, 0])]); // generation 0's best: 100 (the initial network moves no temperature)
-    expect(temperatureOf(engine)).toBeCloseTo(0.6);
-    engine.tell([ok(asked[20]!, 10, [8, 2])]); // generation 1: 10 < 100, so −0.05
-    expect(temperatureOf(engine)).toBeCloseTo(0.55);
-    expect(collectiveSum(engine)).toBe(0);
-    // Generation 2: 50 beats generation 1's best (10), though not generation 0's (100): +0.05 and +1 for its prompt.
-    const child = asked[40]!;
-    engine.tell([ok(child, 50, [16, 4])]);
-    expect(temperatureOf(engine)).toBeCloseTo(0.6);
-    expect(collectiveSum(engine)).toBe(1);
-    expect(stateOf(engine).collective[promptIndexOf(child)]).toBe(1);
-    // The child's prompt individual carries its own temperature plus the step.
+describe('llmatic: the previous generation\'s best is the best of generation g−1 only', () => {
+  it('in generational mode (a generation asked, then told), judges generation g against g−1\'s best, not an older, better one', () => {
+    const engine = make({ mutationProbability: 1 });
+    const generation = (fitness: (i: number) => number) => {
+      const asked = engine.ask(20);
+      engine.tell(asked.map((r, i) => ok(r, fitness(i), [(i * 7) % 32, (i * 3) % 8])));
+      return asked;
+    };
+    generation((i) => (i === 0 ? 100 : 5)); // generation 0's best: 100
+    generation(() => 10); // generation 1's best: 10
+    const before = temperatureOf(engine);
+    const collective = collectiveSum(engine);
+    const gen2 = engine.ask(20);
+    const child = gen2.find((r) => r.operator === 'mutate')!;
+    engine.tell([ok(child, 50, [16, 4])]); // 50 beats generation 1's 10, though not generation 0's 100
+    expect(temperatureOf(engine)).toBeCloseTo(before + 0.05);
+    expect(collectiveSum(engine)).toBe(collective + 1);
     const individual = elites(restoreArchive(stateOf(engine).prompts)).find((e) => e.id === child.id);
     expect(individual?.payload.temperature).toBeCloseTo(child.temperature + 0.05);
   });
 
-  it('in steady state, uses the most recent earlier generation with a told success while g−1 has none, and survives a restore', () => {
-    let engine = make();
-    const asked = engine.ask(80);
-    const steps: number[] = [];
-    const tell = (result: CandidateResult) => {
-      engine.tell([result]);
-      steps.push(Math.round(temperatureOf(engine) * 100) / 100);
+  it('in steady state, the previous generation of a child is the last N results told when it was asked (a sliding generation)', () => {
+    const engine = make({ mutationProbability: 1 });
+    const one = (fitness: number, i: number) => {
+      const [r] = engine.ask(1);
+      engine.tell([ok(r!, fitness, [(i * 7) % 32, (i * 3) % 8])]);
+      return r!;
     };
-    tell(ok(asked[0]!, 50, [0, 0])); // generation 0's best: 50                        → 0.60
-    tell(failed(asked[21]!)); // generation 1: a failure is no told success            → 0.55
-    tell(ok(asked[40]!, 40, [8, 2])); // generation 2, g−1 has no success: judged against generation 0's 50 → 0.50
-    tell(ok(asked[41]!, 60, [16, 4])); // 60 ≥ 50: +0.05, +1                           → 0.55
-    expect(collectiveSum(engine)).toBe(1);
-    tell(ok(asked[20]!, 10, [24, 6])); // generation 1 told late: 10 < generation 0's 50 → 0.50
+    one(100, 0); // index 0, generation 0 by index
+    for (let i = 1; i < 25; i++) one(10, i); // indices 1–24: after index 20, the 100 has left the window of 20
+    const before = temperatureOf(engine);
+    const collective = collectiveSum(engine);
+    // Index 25 is in generation 1 by index, whose predecessor (generation 0) holds the 100; the 20 results told
+    // before it was asked (indices 5–24) have best 10, and 50 beats that.
+    one(50, 25);
+    expect(temperatureOf(engine)).toBeCloseTo(before + 0.05);
+    expect(collectiveSum(engine)).toBe(collective + 1);
+  });
+
+  it('takes the reference when the child is asked: results told while it is in flight do not move it, and it survives a restore', () => {
+    let engine = make({ mutationProbability: 1 });
+    const first = engine.ask(1);
+    engine.tell([ok(first[0]!, 10, [0, 0])]);
+    const [a, b] = engine.ask(2); // both asked with the window's best at 10
+    engine.tell([ok(b!, 200, [8, 2])]); // b beats 10: +0.05
     engine = SearchEngine.restore(JSON.parse(JSON.stringify(engine.snapshot())));
-    // Generation 1 now has a told success (10): generation 2 is judged against it, not against 50.
-    tell(ok(asked[42]!, 20, [31, 7])); //                                              → 0.55
-    expect(collectiveSum(engine)).toBe(2);
-    tell(ok(asked[60]!, 30, [4, 1])); // generation 3: g−1 = generation 2, whose best is 60 → 0.50
-    expect(collectiveSum(engine)).toBe(2);
-    expect(steps).toEqual([0.6, 0.55, 0.5, 0.55, 0.5, 0.55, 0.5]);
+    const before = temperatureOf(engine);
+    engine.tell([ok(a!, 50, [16, 4])]); // 50 ≥ 10 (its reference), though below 200 told since
+    expect(temperatureOf(engine)).toBeCloseTo(before + 0.05);
+    const [c] = engine.ask(1); // asked after the 200: its reference is 200
+    const collective = collectiveSum(engine);
+    engine.tell([ok(c!, 60, [24, 6])]);
+    expect(temperatureOf(engine)).toBeCloseTo(before);
+    expect(collectiveSum(engine)).toBe(collective);
+  });
+
+  it('restores a snapshot from before the reference (generationBest, no reference in flight): the child is judged against the window before its tell', () => {
+    const engine = make({ mutationProbability: 1 });
+    engine.tell([ok(engine.ask(1)[0]!, 10, [0, 0])]);
+    const [a] = engine.ask(1);
+    const old = JSON.parse(JSON.stringify(engine.snapshot()));
+    const strategy = old.strategy as { pending: Record<string, Record<string, unknown>>; generationBest?: Record<string, number> };
+    for (const p of Object.values(strategy.pending)) {
+      delete p.reference;
+      delete p.member;
+    }
+    strategy.generationBest = { 0: 10 };
+    const restored = SearchEngine.restore(old);
+    const before = temperatureOf(restored);
+    restored.tell([ok(a!, 5, [16, 4])]); // 5 < 10, the best of the window before its tell
+    expect(temperatureOf(restored)).toBeCloseTo(before - 0.05);
+    expect(JSON.stringify(restored.snapshot().strategy)).not.toContain('generationBest');
   });
 });
 
@@ -76,11 +105,12 @@ describe('llmatic: a mutation with a random prompt uses that prompt\'s own tempe
   it('takes the temperature of the prompt\'s most curious individual, else the strategy\'s default temperature', () => {
     // Every mutation draws a random prompt, none is jittered, none is a crossover; evolution starts at 2 networks.
     const engine = make({ randomPromptShare: 1, jitterShare: 0, mutationProbability: 1, seedNetworks: 2, seedingBudget: 1000 });
-    const asked = engine.ask(40); // the initial network and 39 seeding children at the initial temperature 0.6
-    engine.tell([ok(asked[0]!, 50, [0, 0])]); // generation 0's best: 50
-    // Generation 1's seeding children, grouped by prompt: one prompt with two children (b), two more (a, c), and the rest (d).
+    const [initial] = engine.ask(1);
+    engine.tell([ok(initial!, 50, [0, 0])]); // the previous generation's best for every child asked next: 50
+    const asked = engine.ask(39); // 39 seeding children at the initial temperature 0.6
+    // The seeding children, grouped by prompt: one prompt with two children (b), two more (a, c), and the rest (d).
     const byPrompt = new Map<number, CandidateRequest[]>();
-    for (const r of asked.slice(20)) byPrompt.set(promptIndexOf(r), [...(byPrompt.get(promptIndexOf(r)) ?? []), r]);
+    for (const r of asked) byPrompt.set(promptIndexOf(r), [...(byPrompt.get(promptIndexOf(r)) ?? []), r]);
     expect(byPrompt.size).toBe(TOY_PROMPTS.length);
     const b = [...byPrompt.keys()].find((p) => byPrompt.get(p)!.length >= 2)!;
     const [a, c, d] = [...byPrompt.keys()].filter((p) => p !== b) as [number, number, number];

@@ -1,50 +1,16 @@
-import { z } from 'zod';
-import { archiveSnapshotSchema, createArchive, elites, insert, nearestElites, restoreArchive, snapshotArchive, archiveStats } from '../archive/cvt-archive.ts';
-import type { Archive, ArchiveSnapshot } from '../archive/cvt-archive.ts';
+import { createArchive, elites, insert, nearestElites, restoreArchive, snapshotArchive, archiveStats } from '../archive/cvt-archive.ts';
+import type { Archive } from '../archive/cvt-archive.ts';
 import type { ArchiveView } from '../engine/archive-view.ts';
-import { MemoryEntry } from '@nasfleet/contracts';
-import type { PromptChoice } from '@nasfleet/contracts';
+import type { MemoryEntry, PromptChoice } from '@nasfleet/contracts';
 import { candidateId } from '../engine/candidate-log.ts';
-import type { CandidateRecord } from '../engine/candidate-log.ts';
-import { emptyLineageMemory, lineageWindow, recordAttempt } from './lineage-memory.ts';
-import type { LineageMemory } from './lineage-memory.ts';
+import { previousGenerationBest } from './generation-window.ts';
+import { emptyLineageMemory, lineageEntry, lineageWindow, recordAttempt } from './lineage-memory.ts';
+import { LlmaticStateSchema } from './llmatic-state.ts';
+import type { LlmaticState, PendingChild } from './llmatic-state.ts';
+import { offerToPopulation, similarMembers } from './network-population.ts';
 import { addCuriosity, createPromptArchive, mostCurious, offerPrompt } from './prompt-archive.ts';
-import type { PromptPayload } from './prompt-archive.ts';
+import { createPromptPopulation, stepMemberTemperature } from './prompt-population.ts';
 import type { Proposal, Strategy, StrategyContext } from './strategy.ts';
-
-/** Bookkeeping for an asked, not yet told child. */
-interface PendingChild {
-  kind: 'seed' | 'mutation' | 'crossover';
-  promptIndex: number | null;
-  /** The prompt individual the child came from (niche and id), null for random prompts. */
-  source: { niche: number; id: string } | null;
-}
-
-const LlmaticState = z.object({
-  /** The archives as of the last snapshot; live copies are `network` and `promptArchive` below. */
-  network: archiveSnapshotSchema(z.null()),
-  prompts: archiveSnapshotSchema(z.object({ promptIndex: z.number().int().nonnegative(), temperature: z.number(), curiosity: z.number() })),
-  collective: z.array(z.number()),
-  /** Best fitness told per generation (for "previous generation's best"). */
-  generationBest: z.record(z.string(), z.number()),
-  /** Temperature used where no prompt individual supplies one (network-archive-only, random prompts). */
-  temperature: z.number(),
-  /** Every successfully trained candidate (the parent pool of the prompt-archive-only ablation). */
-  trained: z.array(z.string()),
-  pending: z.record(z.string(), z.object({
-    kind: z.enum(['seed', 'mutation', 'crossover']),
-    promptIndex: z.number().int().nonnegative().nullable(),
-    source: z.object({ niche: z.number().int().nonnegative(), id: z.string() }).nullable(),
-  })),
-  lineage: z.object({ byParent: z.record(z.string(), z.array(z.object({ at: z.number().int().nonnegative(), entry: MemoryEntry }))) }),
-  seedsTold: z.number().int().nonnegative(),
-});
-type LlmaticState = Omit<z.infer<typeof LlmaticState>, 'network' | 'prompts' | 'pending' | 'lineage'> & {
-  network: ArchiveSnapshot<null>;
-  prompts: ArchiveSnapshot<PromptPayload>;
-  pending: Record<string, PendingChild>;
-  lineage: LineageMemory;
-};
 
 /**
  * LLMatic (Nasir et al. 2024): a network archive and a prompt archive, both CVT-MAP-Elites; prompts
@@ -53,26 +19,32 @@ type LlmaticState = Omit<z.infer<typeof LlmaticState>, 'network' | 'prompts' | '
  * With `lineageMemory` it is the hybrid: each mutation also gets the feedback memory of its lineage.
  */
 export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: unknown): Strategy {
-  let state: LlmaticState | null = snapshot === undefined || snapshot === null ? null : (LlmaticState.parse(snapshot) as LlmaticState);
+  let state: LlmaticState | null = snapshot === undefined || snapshot === null ? null : (LlmaticStateSchema.parse(snapshot) as LlmaticState);
   let network: Archive<null> | null = state ? restoreArchive(state.network) : null;
   let promptArchive = state ? restoreArchive(state.prompts) : null;
   const name = options.lineageMemory ? 'hybrid' : 'llmatic';
 
+  /** The state, made on first use; the ablations' populations are made (or rebuilt from an older snapshot) here too. */
   function init(ctx: StrategyContext): LlmaticState {
-    if (state) return state;
-    network = createArchive<null>(ctx.config.networkArchive);
-    promptArchive = createPromptArchive(ctx.config.promptArchive.niches, ctx.config.promptArchive.seed);
-    state = {
-      network: snapshotArchive(network),
-      prompts: snapshotArchive(promptArchive),
-      collective: ctx.prompts.map(() => 0),
-      generationBest: {},
-      temperature: ctx.config.llmatic.initialTemperature,
-      trained: [],
-      pending: {},
-      lineage: emptyLineageMemory(),
-      seedsTold: 0,
-    };
+    const cfg = ctx.config.llmatic;
+    if (!state) {
+      network = createArchive<null>(ctx.config.networkArchive);
+      promptArchive = createPromptArchive(ctx.config.promptArchive.niches, ctx.config.promptArchive.seed);
+      state = {
+        network: snapshotArchive(network), prompts: snapshotArchive(promptArchive), collective: ctx.prompts.map(() => 0),
+        temperature: cfg.initialTemperature, pending: {}, lineage: emptyLineageMemory(), seedsTold: 0,
+      };
+    }
+    if (cfg.ablation === 'prompt-archive-only' && state.population === undefined) {
+      // An older snapshot kept every trained network: its fittest ones make the bounded population.
+      const fitness = (id: string) => ctx.log.fitness(id) ?? -Infinity;
+      state.population = [...(state.trained ?? [])].sort((a, b) => fitness(b) - fitness(a)).slice(0, cfg.ablationPopulation);
+    }
+    delete state.trained;
+    if (cfg.ablation === 'network-archive-only' && state.promptPopulation === undefined) {
+      state.promptPopulation = createPromptPopulation(cfg.ablationPopulation, ctx.prompts.length, cfg.temperatureRange, ctx.config.seed + 1);
+      state.populationScore = 0;
+    }
     return state;
   }
 
@@ -81,19 +53,20 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     return Math.min(hi, Math.max(lo, t));
   };
 
-  function parentOf(ctx: StrategyContext, id: string): string | null {
-    return ctx.log.get(id)?.parentIds[0] ?? null;
-  }
-
   function memoryFor(ctx: StrategyContext, parentId: string): MemoryEntry[] | null {
     if (!options.lineageMemory) return null;
-    return lineageWindow(state!.lineage, parentId, (id) => parentOf(ctx, id), ctx.config.memory.window);
+    return lineageWindow(state!.lineage, parentId, (id) => ctx.log.get(id)?.parentIds[0] ?? null, ctx.config.memory.window);
+  }
+
+  /** Who may be a parent: the network archive's elites, or prompt-archive-only's population. */
+  function parentPool(ctx: StrategyContext): { id: string; fitness: number }[] {
+    if (ctx.config.llmatic.ablation !== 'prompt-archive-only') return elites(network!);
+    return state!.population!.map((id) => ({ id, fitness: ctx.log.fitness(id)! }));
   }
 
   function pickParent(ctx: StrategyContext): string | null {
     const cfg = ctx.config.llmatic;
-    if (cfg.ablation === 'prompt-archive-only') return state!.trained.length ? ctx.rng.pick(state!.trained) : null;
-    const all = elites(network!);
+    const all = parentPool(ctx);
     if (!all.length) return null;
     const selection = cfg.parentSelection ?? (options.lineageMemory ? 'tournament' : 'uniform');
     if (selection === 'uniform') return ctx.rng.pick(all).id;
@@ -111,9 +84,16 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
    * network's mutants into a few niches must not stall a search forever.
    */
   function seedingDone(ctx: StrategyContext): boolean {
-    const networks = ctx.config.llmatic.ablation === 'prompt-archive-only' ? state!.trained.length : elites(network!).length;
-    const prompts = ctx.config.llmatic.ablation === 'network-archive-only' ? 0 : elites(promptArchive!).length;
-    return Math.max(networks, prompts) >= ctx.config.llmatic.seedNetworks || state!.seedsTold >= ctx.config.llmatic.seedingBudget;
+    const cfg = ctx.config.llmatic;
+    const networks = cfg.ablation === 'prompt-archive-only' ? state!.population!.length : elites(network!).length;
+    const prompts = cfg.ablation === 'network-archive-only' ? 0 : elites(promptArchive!).length;
+    return Math.max(networks, prompts) >= cfg.seedNetworks || state!.seedsTold >= cfg.seedingBudget;
+  }
+
+  function pending(ctx: StrategyContext, id: string, child: Omit<PendingChild, 'reference'>): void {
+    // Keys in the schema's order, so a snapshot and its validated restore serialise identically.
+    const reference = previousGenerationBest(ctx.log, ctx.config.generationSize);
+    state!.pending[id] = { kind: child.kind, promptIndex: child.promptIndex, source: child.source, reference, member: child.member ?? null };
   }
 
   function mutation(ctx: StrategyContext, parentId: string, id: string, forcePrompt?: number): Proposal {
@@ -121,10 +101,15 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     let promptIndex: number;
     let temperature: number;
     let source: PendingChild['source'] = null;
+    let member: number | null = null;
     const curious = cfg.ablation === 'network-archive-only' ? null : mostCurious(promptArchive!);
     if (forcePrompt !== undefined) {
       promptIndex = forcePrompt;
       temperature = cfg.initialTemperature;
+    } else if (cfg.ablation === 'network-archive-only') {
+      // One fitness score for the whole population: nothing to rank its individuals by, so any one.
+      member = ctx.rng.int(0, state!.promptPopulation!.length - 1);
+      ({ promptIndex, temperature } = state!.promptPopulation![member]!);
     } else if (!curious || ctx.rng.chance(cfg.randomPromptShare)) {
       promptIndex = ctx.rng.int(0, ctx.prompts.length - 1);
       // A random prompt is sampled at its own temperature, not the most curious individual's. The paper
@@ -141,7 +126,7 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     if (forcePrompt === undefined && ctx.rng.chance(cfg.jitterShare)) {
       temperature += ctx.rng.uniform(-cfg.temperatureJitter, cfg.temperatureJitter);
     }
-    state!.pending[id] = { kind: 'mutation', promptIndex, source };
+    pending(ctx, id, { kind: 'mutation', promptIndex, source, member });
     const prompt: PromptChoice = ctx.prompts[promptIndex]!;
     return {
       operator: 'mutate', parents: [ctx.log.ref(parentId)], prompt, temperature: clip(ctx, temperature),
@@ -155,38 +140,26 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     const descriptors = first === null ? undefined : ctx.log.get(first)?.result?.descriptors;
     if (first === null || !descriptors) return null;
     const k = ctx.rng.int(cfg.crossoverNeighbours[0], cfg.crossoverNeighbours[1]);
-    let neighbours: string[];
-    if (cfg.ablation === 'prompt-archive-only') {
-      neighbours = ctx.rng.sample(state!.trained.filter((t) => t !== first), k);
-    } else {
-      neighbours = nearestElites(network!, descriptors, k, new Set([first])).map((e) => e.id);
-    }
+    const neighbours = cfg.ablation === 'prompt-archive-only'
+      ? similarMembers(state!.population!, first, k, ctx.config.networkArchive, (m) => ({ fitness: ctx.log.fitness(m)!, descriptors: ctx.log.get(m)!.result!.descriptors! }))
+      : nearestElites(network!, descriptors, k, new Set([first])).map((e) => e.id);
     if (!neighbours.length) return null;
-    state!.pending[id] = { kind: 'crossover', promptIndex: null, source: null };
+    pending(ctx, id, { kind: 'crossover', promptIndex: null, source: null });
     return {
       operator: 'crossover', parents: [first, ...neighbours].map((p) => ctx.log.ref(p)), prompt: ctx.crossoverPrompt,
       temperature: cfg.crossoverTemperature, memory: memoryFor(ctx, first), reference: null, improver: false,
     };
   }
 
-  /**
-   * "The previous generation's best" (paper): the best fitness told so far in generation g−1, not the
-   * best of all earlier generations. Told out of order (steady state, no generation barrier), g−1 may
-   * have no told success yet: then the most recent earlier generation that has one stands in for it, so
-   * a child is still judged against recent progress rather than credited for anything. Null when no
-   * earlier generation has a told success (generation 0, or only failures so far).
-   */
-  function previousBest(generation: number): number | null {
-    let latest = -1;
-    let best: number | null = null;
-    for (const [g, f] of Object.entries(state!.generationBest)) {
-      const n = Number(g);
-      if (n < generation && n > latest) {
-        latest = n;
-        best = f;
-      }
+  /** Where the child's network went: into the network archive, or (prompt-archive-only) into the population. */
+  function place(ctx: StrategyContext, id: string, fitness: number, descriptors: readonly number[]): boolean {
+    const cfg = ctx.config.llmatic;
+    if (cfg.ablation === 'prompt-archive-only') {
+      return offerToPopulation(state!.population!, id, fitness, cfg.ablationPopulation, (m) => ctx.log.fitness(m)!);
     }
-    return best;
+    const placed = insert(network!, { id, fitness, descriptors, payload: null });
+    network = placed.archive;
+    return placed.outcome !== 'rejected';
   }
 
   return {
@@ -218,54 +191,51 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
       return mutation(ctx, pickParent(ctx) ?? initial, childId);
     },
     observe(ctx, record) {
-      init(ctx);
-      const s = state!;
+      const s = init(ctx);
       const cfg = ctx.config.llmatic;
       const outcome = record.result.outcome;
-      const pending = s.pending[record.id];
+      const child = s.pending[record.id];
       delete s.pending[record.id];
-      if (pending?.kind === 'seed') s.seedsTold += 1;
-      const prevBest = previousBest(record.generation);
-      let entered = false;
-      if (outcome.status === 'ok') {
-        const descriptors = record.result.descriptors!;
-        const placed = insert(network!, { id: record.id, fitness: outcome.fitness, descriptors, payload: null });
-        network = placed.archive;
-        entered = placed.outcome !== 'rejected';
-        s.trained.push(record.id);
-        const g = String(record.generation);
-        if (s.generationBest[g] === undefined || outcome.fitness > s.generationBest[g]!) s.generationBest[g] = outcome.fitness;
-      }
-      const beat = outcome.status === 'ok' && (prevBest === null || outcome.fitness >= prevBest);
+      if (child?.kind === 'seed') s.seedsTold += 1;
+      const entered = outcome.status === 'ok' && place(ctx, record.id, outcome.fitness, record.result.descriptors!);
       if (options.lineageMemory && record.parentIds[0] !== undefined && record.operator !== 'seed') {
-        recordAttempt(s.lineage, record.parentIds[0], record.toldAt!, lineageEntry(ctx, record));
+        recordAttempt(s.lineage, record.parentIds[0], record.toldAt!, lineageEntry(ctx.log, record));
       }
-      if (pending && pending.kind !== 'crossover' && pending.promptIndex !== null) {
-        const delta = outcome.status === 'failed' ? cfg.curiosity.failed : entered ? cfg.curiosity.entered : cfg.curiosity.rejected;
-        let curiosity = delta;
-        if (pending.source) {
-          promptArchive = addCuriosity(promptArchive!, pending.source.niche, pending.source.id, delta);
-          curiosity = promptArchive.cells[pending.source.niche]?.id === pending.source.id ? promptArchive.cells[pending.source.niche]!.payload.curiosity : delta;
-        }
-        if (outcome.status === 'ok' && prevBest !== null && outcome.fitness > prevBest) s.collective[pending.promptIndex]! += 1;
-        const temperature = clip(ctx, record.temperature + (beat ? cfg.temperatureStep : -cfg.temperatureStep));
-        s.temperature = clip(ctx, s.temperature + (beat ? cfg.temperatureStep : -cfg.temperatureStep));
-        if (cfg.ablation !== 'network-archive-only') {
-          promptArchive = offerPrompt(promptArchive!, {
-            id: record.id, collectiveFitness: s.collective[pending.promptIndex]!, promptCount: ctx.prompts.length,
-            payload: { promptIndex: pending.promptIndex, temperature, curiosity },
-          });
-        }
+      if (!child || child.kind === 'crossover' || child.promptIndex === null) return;
+      const delta = outcome.status === 'failed' ? cfg.curiosity.failed : entered ? cfg.curiosity.entered : cfg.curiosity.rejected;
+      if (child.member !== undefined && child.member !== null) {
+        // network-archive-only (paper §4.2): one score for the population, ±0.1 on the individual's temperature.
+        s.populationScore = (s.populationScore ?? 0) + delta;
+        s.promptPopulation![child.member] = stepMemberTemperature(s.promptPopulation![child.member]!, entered, cfg.populationTemperatureStep, cfg.temperatureRange);
+        return;
+      }
+      // A child asked before its reference was recorded (an older snapshot) is judged against the window before its tell.
+      const prevBest = child.reference !== undefined ? child.reference : previousGenerationBest(ctx.log, ctx.config.generationSize, record.toldAt!);
+      const beat = outcome.status === 'ok' && (prevBest === null || outcome.fitness >= prevBest);
+      let curiosity = delta;
+      if (child.source) {
+        promptArchive = addCuriosity(promptArchive!, child.source.niche, child.source.id, delta);
+        curiosity = promptArchive.cells[child.source.niche]?.id === child.source.id ? promptArchive.cells[child.source.niche]!.payload.curiosity : delta;
+      }
+      if (outcome.status === 'ok' && prevBest !== null && outcome.fitness > prevBest) s.collective[child.promptIndex]! += 1;
+      const temperature = clip(ctx, record.temperature + (beat ? cfg.temperatureStep : -cfg.temperatureStep));
+      s.temperature = clip(ctx, s.temperature + (beat ? cfg.temperatureStep : -cfg.temperatureStep));
+      if (cfg.ablation !== 'network-archive-only') {
+        promptArchive = offerPrompt(promptArchive!, {
+          id: record.id, collectiveFitness: s.collective[child.promptIndex]!, promptCount: ctx.prompts.length,
+          payload: { promptIndex: child.promptIndex, temperature, curiosity },
+        });
       }
     },
     stats(ctx) {
-      init(ctx);
+      const s = init(ctx);
       const net = archiveStats(network!);
       const pr = archiveStats(promptArchive!);
       return {
         networkArchive: { size: net.size, coverage: net.coverage, qdScore: net.qdScore, best: net.best?.fitness ?? null, meanFitness: net.meanFitness },
         promptArchive: { size: pr.size, coverage: pr.coverage },
-        temperature: state!.temperature,
+        temperature: s.temperature,
+        ...(s.population ? { population: s.population.length } : s.promptPopulation ? { population: s.promptPopulation.length } : {}),
       };
     },
     archives(ctx) {
@@ -284,21 +254,15 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
           };
       return { network: networkView, prompt: promptView };
     },
-    snapshot: () => (state ? structuredClone({ ...state, network: snapshotArchive(network!), prompts: snapshotArchive(promptArchive!) }) : null),
+    snapshot() {
+      if (!state) return null;
+      // Keys in the schema's order whenever the optional parts were added, so a restore serialises identically.
+      const { collective, temperature, population, promptPopulation, populationScore, pending: inFlight, lineage, seedsTold } = state;
+      return structuredClone({
+        network: snapshotArchive(network!), prompts: snapshotArchive(promptArchive!), collective, temperature,
+        ...(population ? { population } : {}), ...(promptPopulation ? { promptPopulation, populationScore: populationScore ?? 0 } : {}),
+        pending: inFlight, lineage, seedsTold,
+      });
+    },
   };
 }
-
-function lineageEntry(ctx: StrategyContext, record: CandidateRecord & { result: NonNullable<CandidateRecord['result']> }) : MemoryEntry {
-  const feedback = record.result.feedback;
-  const intent = feedback?.intent ?? record.prompt?.intent;
-  // Keys in MemoryEntry's schema order (a validated restore rebuilds them in that order).
-  return {
-    candidateId: record.id,
-    problem: feedback?.problem ?? `parent ${record.parentIds[0]} (${record.operator})`,
-    suggestion: feedback?.suggestion ?? (record.prompt ? `prompt ${record.prompt.id}: ${record.prompt.intent}` : record.operator),
-    ...(intent === undefined ? {} : { intent }),
-    outcome: record.result.outcome,
-    baseline: ctx.log.fitness(record.parentIds[0]!),
-  };
-}
-
