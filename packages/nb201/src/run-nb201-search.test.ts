@@ -36,6 +36,36 @@ describe('runNb201Search', () => {
     expect(report.firstTopHit).toBe(firstTop >= 0 ? firstTop + 1 : null);
   });
 
+  it('counts distinct trainings: a duplicate cell is looked up again but would be answered from a cache', async () => {
+    const told: string[] = [];
+    const report = await runNb201Search({
+      table, dataset: 'cifar100', signal: 'val200', config: { strategy: 'regularized-evolution', seed: 4 }, prompts, crossoverPrompt, evaluations: 600,
+      mode: 'steady', inFlight: 16, orderSeed: 7, onResult: (r) => told.push(r.artifact!),
+    });
+    const hit = report.firstTopHit!;
+    expect(hit).toBeGreaterThan(0);
+    expect(report.firstTopHitTrainings).toBe(new Set(told.slice(0, hit)).size);
+    expect(report.trainings).toBe(new Set(told).size);
+    // REA's duplicates are about a third of its evaluations.
+    expect(report.trainings).toBeLessThan(0.85 * 600);
+    const again = await runNb201Search({
+      table, dataset: 'cifar100', signal: 'val200', config: { strategy: 'regularized-evolution', seed: 4 }, prompts, crossoverPrompt, evaluations: 600,
+      mode: 'steady', inFlight: 16, orderSeed: 7, stopAtTopHit: true,
+    });
+    expect(again.firstTopHit).toBe(hit);
+    // Stopped at the hit: what was in flight is told, nothing more is asked.
+    expect(again.engine.progress().told).toBeLessThan(hit + 16);
+  });
+
+  it('the neutral operator is a different search from the expert one, and both are reproducible', async () => {
+    const run = (operator: 'neutral' | 'expert') =>
+      runNb201Search({ table, dataset: 'cifar10', signal: 'val200', operator, config: { strategy: 'llmatic', seed: 3 }, prompts, crossoverPrompt, evaluations: 120 })
+        .then((r) => r.engine.candidates().map((c) => c.artifact));
+    const neutral = await run('neutral');
+    expect(await run('neutral')).toEqual(neutral);
+    expect(await run('expert')).not.toEqual(neutral);
+  });
+
   it('records operator failures as failed candidates, not crashes', async () => {
     const broken = async (request: { id: string }) => ({ id: request.id, answer: 'not a cell', feedback: null, calls: [] });
     const report = await runNb201Search({ table, dataset: 'cifar10', signal: 'val200', config: { strategy: 'random' }, prompts, crossoverPrompt, evaluations: 20, generate: broken });

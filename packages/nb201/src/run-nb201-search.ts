@@ -32,6 +32,8 @@ export interface Nb201SearchOptions {
   checkpoints?: number[];
   /** Fraction of the table (by 200-epoch validation) that counts as a "top" cell for `firstTopHit`. */
   topFraction?: number;
+  /** Ask nothing more once a top cell was told (what is in flight is still told): for measuring `firstTopHit` alone. */
+  stopAtTopHit?: boolean;
   /** Who edits cells: the rule-based cell operator (default, no LLM) or an LLM provider with the prompt set. */
   generator?: GeneratorSettings;
   /** The hash of the prompt set (`loadPromptSet().hash`), recorded in the search's state. */
@@ -95,6 +97,7 @@ export async function runNb201Search(options: Nb201SearchOptions): Promise<Nb201
   await runLocalSearch({
     engine, space, evaluations: options.evaluations, ...inFlight,
     ...(options.orderSeed !== undefined ? { orderSeed: options.orderSeed } : {}),
+    ...(options.stopAtTopHit ? { until: () => firstTopHit !== null } : {}),
     generate: options.generate ?? createGenerateStep(space, options.generator ?? { kind: 'rule' }),
     onResult(result, _request, told) {
       // A cell that passed the check was (or would have been) trained; one that did not costs nothing.

@@ -30,6 +30,8 @@ export interface LocalSearchOptions {
    * Reproducible for a seed whatever the steps' real timing.
    */
   orderSeed?: number;
+  /** Checked before each ask: once it returns true nothing more is asked; what is in flight finishes and is told. */
+  until?: () => boolean;
   /** Shorthand for mode 'generational' with `inFlight` = batch. */
   batch?: number;
   /** Shorthand for mode 'steady' with `inFlight` = concurrency. */
@@ -89,6 +91,7 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
     });
   };
   const rng = options.orderSeed === undefined ? null : Rng.fromSeed(options.orderSeed);
+  const done = () => options.until?.() === true;
 
   if (mode === 'steady' && rng) {
     const running: { request: CandidateRequest; settled: Promise<Settled>; finish: number }[] = [];
@@ -100,7 +103,7 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
       asked += 1;
       running.push({ request: request!, settled: startSettled(request!), finish: clock + duration(rng) });
     };
-    while (running.length < n && asked < evaluations) launch();
+    while (running.length < n && asked < evaluations && !done()) launch();
     while (running.length > 0) {
       const first = running.reduce((best, r, i) => (r.finish < running[best]!.finish ? i : best), 0);
       const [next] = running.splice(first, 1);
@@ -108,7 +111,7 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
       const settled = await next!.settled;
       if (settled.ok) tell([settled.result], [next!.request]);
       else failure ??= { error: settled.error };
-      if (!failure && asked < evaluations) launch();
+      if (!failure && asked < evaluations && !done()) launch();
     }
     if (failure) throw failure.error;
     return;
@@ -118,7 +121,7 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
     // The first error stops every worker from asking more; the candidates already running finish and are told.
     const stop: { error?: unknown } = {};
     const worker = async (): Promise<void> => {
-      while (!('error' in stop) && asked < evaluations) {
+      while (!('error' in stop) && asked < evaluations && !done()) {
         asked += 1;
         const [request] = engine.ask(1);
         try {
@@ -132,16 +135,16 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
     if ('error' in stop) throw stop.error;
     return;
   }
-  while (told < evaluations) {
+  while (told < evaluations && !done()) {
     const requests = engine.ask(Math.min(n, evaluations - told));
     // The whole generation settles before an error is thrown, so nothing of it still runs once this returns.
     const settled = await Promise.all(requests.map(startSettled));
     const order = rng ? finishingOrder(requests.length, rng) : requests.map((_, i) => i);
-    const done = order.flatMap((i) => {
+    const finished = order.flatMap((i) => {
       const s = settled[i]!;
       return s.ok ? [{ result: s.result, request: requests[i]! }] : [];
     });
-    tell(done.map((d) => d.result), done.map((d) => d.request));
+    tell(finished.map((f) => f.result), finished.map((f) => f.request));
     const failed = settled.find((s) => !s.ok);
     if (failed) throw failed.error;
   }
