@@ -71,6 +71,15 @@ export const SearchConfig = z
         ablationPopulation: z.number().int().positive().default(100),
         /** network-archive-only: an individual's temperature change when its child enters the network archive (+) or not (−). */
         populationTemperatureStep: unit.default(0.1),
+        // Beyond the paper (issue 10), each off by default and measured one by one (README's NB201 table):
+        /** A parent with this many children in flight is passed over while others are not (null: no cap). */
+        inFlightCap: z.number().int().positive().nullable().default(null),
+        /** A parent whose last this-many told children all repeated known architectures is passed over (null: never). */
+        saturation: z.number().int().positive().nullable().default(null),
+        /** What seeding evaluates: mutations of the initial network (the paper), or samples of the space. */
+        seeding: z.enum(['initial', 'sample']).default('initial'),
+        /** Hybrid: a random-prompt mutation reuses a prompt whose edit improved on this lineage, when one did. */
+        lineageSteering: z.boolean().default(false),
       })
       .prefault({}),
     memory: z

@@ -47,6 +47,8 @@ export const LlmaticStateSchema = z.object({
   promptPopulation: z.array(z.object({ promptIndex: z.number().int().nonnegative(), temperature: z.number() })).optional(),
   populationScore: z.number().optional(),
   pending: z.record(z.string(), PendingSchema),
+  /** With `llmatic.saturation`: per parent, how many told children in a row repeated a known architecture. */
+  streaks: z.record(z.string(), z.number().int().nonnegative()).optional(),
   lineage: z.object({ byParent: z.record(z.string(), z.array(z.object({ at: z.number().int().nonnegative(), entry: MemoryEntry }))) }),
   seedsTold: z.number().int().nonnegative(),
 });

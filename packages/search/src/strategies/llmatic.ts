@@ -9,7 +9,9 @@ import { LlmaticStateSchema } from './llmatic-state.ts';
 import type { LlmaticState, PendingChild } from './llmatic-state.ts';
 import { offerToPopulation, similarMembers } from './network-population.ts';
 import { addCuriosity, createPromptArchive, mostCurious, offerPrompt } from './prompt-archive.ts';
+import { childrenInFlight, drawParent, improvingPrompts, repeatedKnown } from './parent-choice.ts';
 import { createPromptPopulation, stepMemberTemperature } from './prompt-population.ts';
+import { bareProposal } from './strategy.ts';
 import type { Proposal, Strategy, StrategyContext } from './strategy.ts';
 
 /**
@@ -66,16 +68,12 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
 
   function pickParent(ctx: StrategyContext): string | null {
     const cfg = ctx.config.llmatic;
-    const all = parentPool(ctx);
-    if (!all.length) return null;
     const selection = cfg.parentSelection ?? (options.lineageMemory ? 'tournament' : 'uniform');
-    if (selection === 'uniform') return ctx.rng.pick(all).id;
-    let best = ctx.rng.pick(all);
-    for (let i = 1; i < cfg.tournamentSize; i++) {
-      const other = ctx.rng.pick(all);
-      if (other.fitness > best.fitness) best = other;
-    }
-    return best.id;
+    const cap = cfg.inFlightCap;
+    const busy = cap === null ? null : childrenInFlight(ctx.log, Object.keys(state!.pending));
+    const streaks = state!.streaks;
+    const passedOver = (id: string) => (busy !== null && (busy.get(id) ?? 0) >= cap!) || (cfg.saturation !== null && (streaks?.[id] ?? 0) >= cfg.saturation);
+    return drawParent(parentPool(ctx), ctx.rng, selection, cfg.tournamentSize, passedOver);
   }
 
   /**
@@ -111,7 +109,8 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
       member = ctx.rng.int(0, state!.promptPopulation!.length - 1);
       ({ promptIndex, temperature } = state!.promptPopulation![member]!);
     } else if (!curious || ctx.rng.chance(cfg.randomPromptShare)) {
-      promptIndex = ctx.rng.int(0, ctx.prompts.length - 1);
+      const steer = cfg.lineageSteering && options.lineageMemory ? improvingPrompts(memoryFor(ctx, parentId)!, ctx.prompts) : [];
+      promptIndex = steer.length ? ctx.rng.pick(steer) : ctx.rng.int(0, ctx.prompts.length - 1);
       // A random prompt is sampled at its own temperature, not the most curious individual's. The paper
       // gives each child "the prompt individual's temperature", and a prompt may hold several individuals
       // (one per temperature niche of the prompt archive): take the one the paper's selection would take,
@@ -174,6 +173,10 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
         const improve = ctx.prompts.findIndex((p) => p.intent === 'improve');
         return mutation(ctx, initial, childId, improve >= 0 ? improve : ctx.rng.int(0, ctx.prompts.length - 1));
       }
+      if (!seedingDone(ctx) && cfg.seeding === 'sample') {
+        pending(ctx, childId, { kind: 'seed', promptIndex: null, source: null });
+        return bareProposal('sample', [], cfg.initialTemperature);
+      }
       if (!seedingDone(ctx)) {
         const proposal = mutation(ctx, initial, childId, ctx.rng.int(0, ctx.prompts.length - 1));
         state!.pending[childId]!.kind = 'seed';
@@ -198,6 +201,9 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
       delete s.pending[record.id];
       if (child?.kind === 'seed') s.seedsTold += 1;
       const entered = outcome.status === 'ok' && place(ctx, record.id, outcome.fitness, record.result.descriptors!);
+      const parent = record.parentIds[0];
+      const repeated = cfg.saturation === null || parent === undefined ? null : repeatedKnown(ctx.log, record.id);
+      if (repeated !== null) (s.streaks ??= {})[parent!] = repeated ? (s.streaks?.[parent!] ?? 0) + 1 : 0;
       if (options.lineageMemory && record.parentIds[0] !== undefined && record.operator !== 'seed') {
         recordAttempt(s.lineage, record.parentIds[0], record.toldAt!, lineageEntry(ctx.log, record));
       }
@@ -257,11 +263,11 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     snapshot() {
       if (!state) return null;
       // Keys in the schema's order whenever the optional parts were added, so a restore serialises identically.
-      const { collective, temperature, population, promptPopulation, populationScore, pending: inFlight, lineage, seedsTold } = state;
+      const { collective, temperature, population, promptPopulation, populationScore, pending: inFlight, streaks, lineage, seedsTold } = state;
       return structuredClone({
         network: snapshotArchive(network!), prompts: snapshotArchive(promptArchive!), collective, temperature,
         ...(population ? { population } : {}), ...(promptPopulation ? { promptPopulation, populationScore: populationScore ?? 0 } : {}),
-        pending: inFlight, lineage, seedsTold,
+        pending: inFlight, ...(streaks ? { streaks } : {}), lineage, seedsTold,
       });
     },
   };

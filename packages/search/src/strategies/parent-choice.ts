@@ -1,0 +1,58 @@
+import type { MemoryEntry, PromptChoice, Rng } from '@nasfleet/contracts';
+import type { CandidateLog } from '../engine/candidate-log.ts';
+
+/**
+ * Draws a parent from `pool`: uniformly, or the fittest of `tournamentSize` uniform draws. Parents
+ * `passedOver` (their children already fill the in-flight cap, or keep repeating known architectures)
+ * are left out while any other remains; with none passed over, the draws are exactly the plain ones.
+ */
+export function drawParent(
+  pool: readonly { id: string; fitness: number }[],
+  rng: Rng,
+  selection: 'uniform' | 'tournament',
+  tournamentSize: number,
+  passedOver: (id: string) => boolean = () => false,
+): string | null {
+  const open = pool.filter((p) => !passedOver(p.id));
+  const from = open.length ? open : pool;
+  if (!from.length) return null;
+  if (selection === 'uniform') return rng.pick(from).id;
+  let best = rng.pick(from);
+  for (let i = 1; i < tournamentSize; i++) {
+    const other = rng.pick(from);
+    if (other.fitness > best.fitness) best = other;
+  }
+  return best.id;
+}
+
+/** How many children each parent has in flight (`pendingIds`: the asked, untold children). */
+export function childrenInFlight(log: CandidateLog, pendingIds: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of pendingIds) {
+    const parent = log.get(id)?.parentIds[0];
+    if (parent !== undefined) counts.set(parent, (counts.get(parent) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Whether a told child repeated an architecture the search already had: its result names a
+ * canonical hash that another candidate owns.
+ */
+export function repeatedKnown(log: CandidateLog, id: string): boolean | null {
+  const hash = log.get(id)?.result?.canonicalHash;
+  if (hash === undefined) return null;
+  return log.hashOwner(hash) !== id;
+}
+
+/**
+ * Lineage steering (hybrid): the prompts whose edits improved on this lineage (a remembered attempt
+ * that trained and beat its parent), as indices into `prompts`; empty when none did.
+ */
+export function improvingPrompts(memory: readonly MemoryEntry[], prompts: readonly PromptChoice[]): number[] {
+  const intents = new Set<string>();
+  for (const m of memory) {
+    if (m.intent !== undefined && m.outcome.status === 'ok' && typeof m.baseline === 'number' && m.outcome.fitness > m.baseline) intents.add(m.intent);
+  }
+  return prompts.flatMap((p, i) => (intents.has(p.intent) ? [i] : []));
+}
