@@ -108,6 +108,7 @@ export const SEARCH_OPTIONS = {
 
 export const USAGE = `usage: npm run --silent search -- [options]
        npm run --silent check -- FILE... [--json]   (check LLM answers without training; --help there)
+       nasfleet submit|list|show|follow|cancel|export ...   (a fleet's HTTP API: docs/cli.md; --help there)
 
 ${formatOptions(SEARCH_OPTIONS)}
 `;
