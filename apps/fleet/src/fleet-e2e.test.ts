@@ -141,5 +141,12 @@ describe('a fleet on one machine, driven over HTTP', () => {
     const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: await weights.arrayBuffer() }));
     expect(model.outputs[0]!.shape).toEqual([null, 10]);
     model.dispose();
+
+    // The kept model is dropped on request: its job (and the files in Redis) go, and a second delete finds nothing.
+    const del = () => fetch(new URL(`/v1/searches/${id}/export?candidate=${d.best!.id}`, fleet.apiUrl), { method: 'DELETE', headers: { authorization: `Bearer ${fleet.token}` } });
+    expect((await del()).status).toBe(204);
+    expect((await getJson<{ model: { state: string } }>(`/v1/searches/${id}/export`)).model.state).toBe('not-requested');
+    expect((await get(done.modelJson!)).status).toBe(404);
+    expect((await del()).status).toBe(404);
   });
 });

@@ -6,7 +6,7 @@ import { SearchEndedError, SearchExistsError, StoreInputError, UnknownSearchErro
 /** Every error the API answers, whatever the route: a stable code for programs, a message for people. */
 export const ErrorBody = z.object({
   error: z.object({
-    code: z.string().describe('Stable, machine-readable: invalid-request, unauthorized, not-found, search-ended, conflict, not-started, no-result, body-too-large, unsupported-media-type, not-ready, internal.'),
+    code: z.string().describe('Stable, machine-readable: invalid-request, unauthorized, not-found, search-ended, conflict, not-started, no-result, no-weights, no-queues, training, body-too-large, unsupported-media-type, not-ready, internal.'),
     message: z.string().describe('What was wrong; a 400 names every bad field as `field.path: problem`.'),
   }),
 });

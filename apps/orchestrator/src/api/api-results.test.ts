@@ -196,4 +196,29 @@ describe('GET /v1/searches/:id/export', () => {
     expect(post.json().error).toEqual({ code: 'no-weights', message: 'search hy runs in the nb201 space, whose candidates have no weights to export' });
     for (const file of ['model.json', 'weights.bin']) expect((await get(`/v1/searches/hy/export/${file}`)).statusCode).toBe(404);
   });
+
+  it('exports any told successful candidate by ?candidate=; one in flight or failed is 409, an unknown one 404, a stray parameter 400', async () => {
+    const other = told.find((r) => r.outcome.status === 'ok' && r.id !== hybrid.engine.best()!.id)!;
+    const body = (await get(`/v1/searches/hy/export?candidate=${other.id}`)).json();
+    expect(body).toMatchObject({ searchId: 'hy', candidateId: other.id, fitness: fitnessOf(other), code: other.artifact });
+    const failed = told.find((r) => r.outcome.status === 'failed')!;
+    const cases: [string, number, string][] = [
+      [`candidate=${inFlightId}`, 409, `candidate ${inFlightId} of search hy is still in flight`],
+      [`candidate=${failed.id}`, 409, `candidate ${failed.id} of search hy failed (`],
+      ['candidate=c999999', 404, 'search hy has no candidate c999999'],
+      ['cand=c000001', 400, 'cand'],
+    ];
+    for (const [query, status, message] of cases) {
+      const res = await get(`/v1/searches/hy/export?${query}`);
+      expect(res.statusCode, query).toBe(status);
+      expect(res.json().error.message).toContain(message);
+    }
+  });
+
+  it('DELETE of an export needs queues (503 here) and checks the candidate first', async () => {
+    const del = (url: string) => app.inject({ method: 'DELETE', url, headers: auth });
+    expect((await del('/v1/searches/hy/export')).statusCode).toBe(503);
+    expect((await del('/v1/searches/nope/export')).statusCode).toBe(503);
+    expect((await app.inject({ method: 'DELETE', url: '/v1/searches/hy/export' })).statusCode).toBe(401);
+  });
 });

@@ -12,6 +12,9 @@ const count = z.number().int().nonnegative();
 export const SearchParams = z.object({ id: SearchId.describe('The search\'s id.') });
 export const ArchiveParams = SearchParams.extend({ name: z.string().min(1).max(64).describe('An archive of the search\'s strategy: `network` or `prompt` (LLMatic and the hybrid).') });
 export const CandidateParams = SearchParams.extend({ cid: z.string().min(1).max(200).describe('A candidate id, e.g. `c000012`.') });
+export const ExportQuery = z.object({
+  candidate: z.string().min(1).max(200).optional().describe('The candidate to export (a told, successful one), e.g. `c000012`; default the search\'s best.'),
+}).strict();
 
 const SPACE_HELP = [
   'The search space and its options. `nb201`: NAS-Bench-201 cells scored by table look-up; options `dataset` (cifar10 | cifar100 | imagenet16-120) and `signal` (val200 | val12): components/schemas/SpaceOptions.nb201.',

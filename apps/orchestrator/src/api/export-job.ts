@@ -54,3 +54,12 @@ export async function requestExport(producer: QueueProducer, searchId: string, c
   else if (existing) return;
   await producer.enqueueTrain({ searchId, candidateId, architecture: check.architecture, dataset: space.datasetRef, train: space.trainConfig, export: true }, { keepResult: true });
 }
+
+/** Removes the export job of `candidateId` and the model it kept: 'none' when there is none, 'training' (nothing removed) while a worker holds it. */
+export async function removeExport(producer: QueueProducer, searchId: string, candidateId: string): Promise<'removed' | 'none' | 'training'> {
+  const job = await exportJob(producer, searchId, candidateId);
+  if (!job) return 'none';
+  if (await job.isActive()) return 'training';
+  await job.remove();
+  return 'removed';
+}

@@ -17,7 +17,7 @@ describe('docs/openapi.json', () => {
     expect(doc.security).toEqual([{ bearer: [] }]);
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, path, op })));
     expect(operations.map((o) => o.route).sort()).toEqual([
-      'GET /healthz', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'GET /v1/searches', 'GET /v1/searches/{id}',
+      'DELETE /v1/searches/{id}/export', 'GET /healthz', 'GET /metrics', 'GET /openapi.json', 'GET /readyz', 'GET /v1/searches', 'GET /v1/searches/{id}',
       'GET /v1/searches/{id}/archives/{name}', 'GET /v1/searches/{id}/archives/{name}/geometry', 'GET /v1/searches/{id}/candidates', 'GET /v1/searches/{id}/candidates/{cid}', 'GET /v1/searches/{id}/events', 'GET /v1/searches/{id}/export',
       'GET /v1/searches/{id}/export/model.json', 'GET /v1/searches/{id}/export/weights.bin',
       'POST /v1/searches', 'POST /v1/searches/{id}/cancel', 'POST /v1/searches/{id}/export', 'POST /v1/searches/{id}/pause', 'POST /v1/searches/{id}/resume',

@@ -138,12 +138,27 @@ export function candidateAnswer(view: SearchView, cid: string, stored: unknown):
  * successful candidate. Honest about weights: the fleet trains candidates for the search's proxy and
  * keeps no weights, so there are none to hand out.
  */
-export function exportAnswer(view: SearchView, stored: unknown, exported: ExportStatus | null): ExportAnswer {
-  const best = view.state?.engine.best() ?? null;
-  const fitness = fitnessOf(best);
-  if (!best || fitness === null || best.artifact === null) {
-    throw new ApiError(409, 'no-result', `search ${view.record.id} has no successful candidate yet`);
+/**
+ * The candidate an export is about: `candidateId` (told and successful, else 404 / 409) or the
+ * search's best (409 while there is none).
+ */
+export function exportedCandidate(view: SearchView, candidateId?: string) {
+  const engine = view.state?.engine;
+  if (candidateId === undefined) {
+    const best = engine?.best() ?? null;
+    if (!best || fitnessOf(best) === null || best.artifact === null) throw new ApiError(409, 'no-result', `search ${view.record.id} has no successful candidate yet`);
+    return best;
   }
+  const found = engine?.candidate(candidateId) ?? null;
+  if (!found) throw new ApiError(404, 'not-found', `search ${view.record.id} has no candidate ${candidateId}`);
+  if (!found.result) throw new ApiError(409, 'no-result', `candidate ${candidateId} of search ${view.record.id} is still in flight`);
+  if (fitnessOf(found) === null || found.artifact === null) throw new ApiError(409, 'no-result', `candidate ${candidateId} of search ${view.record.id} failed (${found.result.outcome.status === 'failed' ? found.result.outcome.failure.class : 'no result'}): there is nothing to export`);
+  return found;
+}
+
+export function exportAnswer(view: SearchView, stored: unknown, exported: ExportStatus | null, candidateId?: string): ExportAnswer {
+  const best = exportedCandidate(view, candidateId);
+  const fitness = fitnessOf(best)!;
   const provenance = stored === null || stored === undefined ? null : CandidateProvenance.parse(stored);
   const check = provenance?.check?.ok ? provenance.check : null;
   const space = view.spec?.space.name ?? 'unknown';
@@ -152,10 +167,10 @@ export function exportAnswer(view: SearchView, stored: unknown, exported: Export
     : 'A NAS-Bench-201 cell is scored by table look-up: there are no weights; the cell string is the architecture.';
   const model = exported === null ? null : {
     state: exported.state, validationAccuracy: exported.validationAccuracy, weightBytes: exported.files?.weightBytes ?? null,
-    modelJson: exported.state === 'done' ? `/v1/searches/${encodeURIComponent(view.record.id)}/export/model.json` : null, error: exported.error,
+    modelJson: exported.state === 'done' ? `/v1/searches/${encodeURIComponent(view.record.id)}/export/model.json${candidateId === undefined ? '' : `?candidate=${encodeURIComponent(best.id)}`}` : null, error: exported.error,
   };
   return {
-    searchId: view.record.id, candidateId: best.id, space, fitness, code: best.artifact,
+    searchId: view.record.id, candidateId: best.id, space, fitness, code: best.artifact!,
     architecture: check?.architecture ?? null, metrics: best.result?.metrics ?? null, model, note,
   };
 }
