@@ -46,12 +46,13 @@ export async function followToEnd(client: FleetClient, id: string, io: FleetIo):
           return tally.ended;
         }
         const status = statusText(tally.status, tally.requested);
-        if ((change.kind === 'status' || change.kind === 'snapshot') && status !== shownStatus) {
+        // An ended status is said once, by the end line with the final tally.
+        if ((change.kind === 'status' || change.kind === 'snapshot') && status !== shownStatus && !ENDED.has(tally.status)) {
           progress.log(`status: ${status}`);
           shownStatus = status;
         }
         if (change.newBest) progress.log(`${tallyLine(tally, budget)}: new best`);
-        else if (change.kind === 'told' && tally.told >= nextLine) progress.log(tallyLine(tally, budget));
+        else if (change.kind === 'told' && tally.told >= nextLine && tally.told !== budget) progress.log(tallyLine(tally, budget));
         else if (change.kind === 'end') progress.log(`${tallyLine(tally, budget)}: ${tally.status}`);
         if (tally.told >= nextLine) nextLine = (Math.floor(tally.told / step) + 1) * step;
         return tally.ended;
