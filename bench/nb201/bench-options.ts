@@ -17,7 +17,7 @@ archive coverage, and the issue's targets as PASS/FAIL lines (neutral operator).
   --parallel a,b         candidates in flight (1,16,100)
   --modes a,b            with more than 1 in flight: steady, generational (steady,generational)
   --datasets a,b         cifar10, cifar100, imagenet16-120 (all three)
-  --seeds N              seeds per setting (20)
+  --seeds N              seeds per setting (10)
   --seed-offset N        first seed (1000: the README's figures come from seeds no test uses)
   --evaluations N        budget per search, at least 500 (2000)
   --signal val200|val12  what the search sees as fitness (val200)
@@ -56,7 +56,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     options: {
       strategies: { type: 'string', default: 'all' }, operators: { type: 'string', default: 'neutral,expert' },
       parallel: { type: 'string', default: '1,16,100' }, modes: { type: 'string', default: 'steady,generational' },
-      datasets: { type: 'string', default: Nb201Dataset.options.join(',') }, seeds: { type: 'string', default: '20' },
+      datasets: { type: 'string', default: Nb201Dataset.options.join(',') }, seeds: { type: 'string', default: '10' },
       'seed-offset': { type: 'string', default: '1000' }, evaluations: { type: 'string', default: '2000' },
       signal: { type: 'string', default: 'val200' }, workers: { type: 'string', default: String(Math.min(2, cpus().length)) },
       help: { type: 'boolean', default: false },

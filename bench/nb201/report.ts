@@ -28,34 +28,35 @@ const hits = (rs: JobResult[]) => rs.map((r) => r.hit ?? Infinity);
 const trainings = (rs: JobResult[]) => rs.map((r) => r.hitTrainings ?? Infinity);
 const acc = (rs: JobResult[], at: 'at500' | 'atEnd') => rs.flatMap((r) => (r[at] === null ? [] : [r[at]]));
 
-/** One table per operator level and parallelism: a row per variant, a column group per dataset. */
+/** One table per operator level and parallelism: a row per dataset and variant. */
 export function printTables(results: Results, o: BenchOptions): void {
   const E = o.evaluations;
   for (const operator of o.operators) {
     for (const p of o.parallelisms) {
       console.log(`\n=== operator ${operator}${operator === 'expert' ? ' (a stand-in for an LLM prior about NB201)' : ''}, ${parallelismLabel(p)} in flight, ${o.seeds} seeds from ${o.seedOffset}, search sees ${o.signal} ===`);
-      const head = ['strategy', ...o.datasets.flatMap((d) => [`${SHORT[d]} evals`, 'trainings', '@500', `@${E}`, 'cov', 'dup'])];
-      const rows = o.variants.map((v) => {
-        const name = VARIANTS[v]!.name;
-        return [name, ...o.datasets.flatMap((d) => {
+      const head = ['strategy', 'data', 'evals to top', 'trainings to top', '@500', `@${E}`, 'cov', 'dup'];
+      const rows = o.datasets.flatMap((d, k) => [
+        ...(k > 0 ? [[]] : []),
+        ...o.variants.map((v) => {
+          const name = VARIANTS[v]!.name;
           const rs = results.of(name, operator, p, d);
-          if (rs.length === 0) return ['', '', '', '', '', ''];
+          if (rs.length === 0) return [name, SHORT[d]];
           return [
-            medianRange(hits(rs), E), medianRange(trainings(rs), E), meanStd(acc(rs, 'at500')), meanStd(acc(rs, 'atEnd')),
+            name, SHORT[d], medianRange(hits(rs), E), medianRange(trainings(rs), E), meanStd(acc(rs, 'at500')), meanStd(acc(rs, 'atEnd')),
             `${(100 * mean(rs.map((r) => r.coverage))).toFixed(0)}%`, `${(100 * (1 - mean(rs.map((r) => r.trainingsAt500)) / 500)).toFixed(0)}%`,
           ];
-        })];
-      });
+        }),
+      ]);
       printAligned(head, rows);
     }
   }
-  console.log('\nevals / trainings: median [central 95%] evaluations / distinct cells trained until the first top-0.1% cell by 200-epoch validation (>budget: not within it);');
+  console.log('\nevals / trainings to top: median [central 95%] evaluations / distinct cells trained until the first top-0.1% cell by 200-epoch validation (>budget: not within it);');
   console.log(`@500 / @${E}: 200-epoch test accuracy (mean ± std) of the best cell by the signal so far; cov: archive coverage of 100 niches at the end; dup: duplicates among the first 500 evaluations`);
 }
 
 function printAligned(head: string[], rows: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   console.log(line(head));
   rows.forEach((r) => console.log(line(r)));
 }
@@ -96,7 +97,8 @@ export function printTargets(results: Results, o: BenchOptions): void {
   }
   if (has('llmatic') && has('random')) {
     for (const p of o.parallelisms) {
-      for (const at of ['at500', 'atEnd'] as const) {
+      // One budget when the run's is 500.
+      for (const at of E === 500 ? (['at500'] as const) : (['at500', 'atEnd'] as const)) {
         const parts = o.datasets.map((d) => {
           const l = mean(acc(results.of('llmatic', 'neutral', p, d), at));
           const r = mean(acc(results.of('random', 'neutral', p, d), at));
