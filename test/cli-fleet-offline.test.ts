@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +83,13 @@ describe('npm run search on a terminal', () => {
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/search [\u2588]{30} 300\/300 \| best \d+\.\d\d \| failed \d+ \|/);
     expect(run.output).toMatch(/^best cell: +\|/m);
+  }, SPAWN);
+
+  it('keeps stdout one JSON document with --json while the bar is drawn on the terminal', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'nasfleet-json-')), 'report.json');
+    const run = await nasfleetOnTerminal(['--evaluations', '200', '--json'], {}, file);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/search [\u2588]{30} 200\/200 \|/);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ space: 'nb201', evaluations: 200 });
   }, SPAWN);
 });

@@ -26,10 +26,11 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Runs `nasfleet ...args` on a pseudo-terminal (util-linux `script`), as in a user's terminal: what
- * it printed (stdout and stderr together, terminal line endings) and its exit code.
+ * it printed (stdout and stderr together, terminal line endings; stdout alone goes to `stdoutFile`
+ * when given, as `> file` in a shell) and its exit code.
  */
-export function nasfleetOnTerminal(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
-  const command = [process.execPath, bin, ...args].map(quote).join(' ');
+export function nasfleetOnTerminal(args: string[], env: Record<string, string>, stdoutFile?: string): Promise<{ code: number; output: string }> {
+  const command = [process.execPath, bin, ...args].map(quote).join(' ') + (stdoutFile ? ` > ${quote(stdoutFile)}` : '');
   return new Promise((resolve) => {
     execFile('script', ['--quiet', '--return', '--flush', '--command', command, '/dev/null'], { cwd: root, env: cleanEnv({ ...env, COLUMNS: '120' }), maxBuffer: 64 << 20 }, (error, stdout) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout });
