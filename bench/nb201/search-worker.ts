@@ -40,8 +40,7 @@ export async function runJob(job: Job): Promise<JobResult> {
 parentPort?.on('message', (job: Job | null) => {
   if (job === null) process.exit(0);
   runJob(job).then((r) => parentPort!.postMessage(r), (error: unknown) => {
-    // An error of the search is the bench's bug: report it and stop this worker.
+    // An error of the search is the bench's bug: report it; the pool stops every worker.
     parentPort!.postMessage({ error: error instanceof Error ? error.stack ?? error.message : String(error) });
-    process.exit(1);
   });
 });
