@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CliUsageError } from '../cli-errors.ts';
-import { CancelOptions, ExportOptions, SubmitOptions, fleetTarget, fleetUsage, parseFleetArgv } from './fleet-args.ts';
+import { CANCEL_OPTIONS, CancelOptions, EXPORT_OPTIONS, ExportOptions, LIST_OPTIONS, SUBMIT_OPTIONS, SubmitOptions, fleetTarget, fleetUsage, parseFleetArgv } from './fleet-args.ts';
 
 const noEnv = { fleetUrl: null, fleetToken: null };
 
@@ -39,6 +40,13 @@ describe('parseFleetArgv', () => {
     expect(() => parseFleetArgv('export', ['abc'], ExportOptions, true)).toThrow(/^--out is required: the folder to write the model to$/);
     expect(() => parseFleetArgv('cancel', [], CancelOptions, true)).toThrow('nasfleet cancel needs a search ID (nasfleet list shows them)');
     expect(() => parseFleetArgv('cancel', ['a', 'b'], CancelOptions, true)).toThrow('nasfleet cancel takes one search ID, got 2: a b');
+  });
+
+  it('docs/cli.md names every option of every command', () => {
+    const doc = readFileSync(new URL('../../../../docs/cli.md', import.meta.url), 'utf8');
+    for (const table of [SUBMIT_OPTIONS, LIST_OPTIONS, CANCEL_OPTIONS, EXPORT_OPTIONS]) {
+      for (const flag of Object.keys(table)) expect(doc, `--${flag}`).toMatch(new RegExp(`--${flag}(?![\\w-])`));
+    }
   });
 
   it('--help of each command lists its options', () => {
