@@ -22,7 +22,8 @@ const barFields = (t: Tally) => ({
 /**
  * Follows a search's event stream to its end: on a terminal a progress bar (told of the budget,
  * best, failures, in flight), otherwise plain lines (each new best, every tenth of the budget, each
- * status change, each reconnection, the tally at the end). Resolves with the search's detail once it has ended.
+ * status change, each reconnection, the tally at the end). Resolves with the search's detail once
+ * it has ended (at once for a search that already had).
  */
 export async function followToEnd(client: FleetClient, id: string, io: FleetIo): Promise<SearchDetail> {
   const first = await getDetail(client, id);
