@@ -169,8 +169,8 @@ describe('createQueueWorker with a sandbox (a BullMQ child process running a .ts
 describe('worker slots', () => {
   it('each connected worker counts its concurrency, read from its client name; a worker that closed counts no more', async () => {
     newProducer();
-    const a = worker(async (job) => ok(job.data.candidateId), { name: 'train-a', concurrency: 3 });
-    const b = worker(async (job) => ok(job.data.candidateId));
+    const a = worker(async (payload) => ok(payload.candidateId), { name: 'train-a', concurrency: 3 });
+    const b = worker(async (payload) => ok(payload.candidateId));
     await Promise.all([a.worker.waitUntilReady(), b.worker.waitUntilReady()]);
     await waitFor(async () => ((await workerSlots(producer.queue('train'))).workers === 2 ? true : null), 'two workers to show');
     expect(await workerSlots(producer.queue('train'))).toEqual({ workers: 2, slots: 4 });
