@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 
 /** One stage of a Dockerfile: its base, its name (after AS) and its instructions, continuation lines joined. */
 export interface DockerStage {
@@ -33,10 +31,4 @@ export function runFile(file: string, args: readonly string[], env: Record<strin
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on (the system handed it out and took it back). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from '@nasfleet/metrics/testing';

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { REPO } from './deploy-dashboard.ts';
-import { freePort } from './deploy-files.ts';
+import { freePort, runPrometheus } from '@nasfleet/metrics/testing';
 
 /** The shipped Prometheus configuration. */
 export const PROMETHEUS_FILE = `${REPO}deploy/prometheus/prometheus.yml`;
@@ -76,42 +75,11 @@ export async function startDeployPrometheus(fleet: LocalFleet, intervalS = 1): P
   writeFileSync(join(dir, 'prometheus', 'prometheus.yml'), config);
   writeFileSync(join(dir, 'prometheus', 'targets', 'test.yml'), stringify([{ targets: fleet.workers, labels: { box: 'test' } }]));
   writeFileSync(join(dir, 'secrets', 'api-token'), `${fleet.token}\n`);
-  const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus', 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', (e) => reject(new Error(`cannot start prometheus (install Debian's prometheus): ${e.message}`)));
-    });
-    const deadline = Date.now() + 60_000;
-    while (!(await fetch(`${url}/-/ready`).then((r) => r.ok, () => false))) {
-      if (child.exitCode !== null) throw new Error(`prometheus exited with code ${child.exitCode}:\n${log}`);
-      if (Date.now() > deadline) throw new Error(`prometheus on ${url} was not ready in time:\n${log}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  const api = async (path: string, params: Record<string, string | number>): Promise<unknown> => {
-    const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
-    const response = await fetch(`${url}${path}?${query}`);
-    const body = (await response.json()) as { status: string; data?: unknown; error?: string };
-    if (body.status !== 'success') throw new Error(`prometheus ${path} ${JSON.stringify(params)}: ${body.error ?? response.status}`);
-    return body.data;
-  };
+  const { url, api, log, close } = await runPrometheus({ dir, configFile: join(dir, 'prometheus', 'prometheus.yml'), port });
   type Result = { resultType: string; result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] };
   const series = (data: Result) => data.result.map((r) => ({ metric: r.metric, values: (r.values ?? (r.value ? [r.value] : [])).map((v) => Number(v[1])) }));
   return {
-    url, config, log: () => log, close,
+    url, config, log, close,
     async targets() {
       const data = (await api('/api/v1/targets', {})) as { activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] };
       return data.activeTargets.map((t) => ({ job: t.labels.job ?? '', instance: t.labels.instance ?? '', health: t.health, lastError: t.lastError }));

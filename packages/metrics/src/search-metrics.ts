@@ -1,6 +1,10 @@
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
-import { outcomeLabels } from './outcome-labels.ts';
+import { FailureClass } from '@nasfleet/contracts';
+import { NO_FAILURE, outcomeLabels } from './outcome-labels.ts';
+
+/** `<outcome> <failure_class>` of every result there can be: ok, and failed with each failure class. */
+const ALL_OUTCOMES = [`ok ${NO_FAILURE}`, ...FailureClass.options.map((c) => `failed ${c}`)];
 
 /** Statistics of one archive, as contracts' ArchiveSummary has them. */
 export interface ArchiveStats {
@@ -53,7 +57,10 @@ export function createSearchMetrics(registry: Registry): SearchMetrics {
   const registers = [registry];
   const entry = (searchId: string): SearchEntry => {
     let e = searches.get(searchId);
-    if (!e) searches.set(searchId, (e = { status: null, searchStatus: null, told: new Map() }));
+    // Every outcome's series from the start at 0 (Prometheus's advice for known label values): rate()
+    // cannot see a counter's first value, so a class whose first results all came between two scrapes
+    // would never show.
+    if (!e) searches.set(searchId, (e = { status: null, searchStatus: null, told: new Map(ALL_OUTCOMES.map((key) => [key, 0])) }));
     return e;
   };
   /** A gauge per search from a field of its status; a null value leaves the series out. */

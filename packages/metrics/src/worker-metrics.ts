@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { BusyTracker } from './busy-tracker.ts';
+import { FailureClass } from '@nasfleet/contracts';
 import { outcomeLabels } from './outcome-labels.ts';
 
 /** What became of one try of a job: done, failed and tried again later, or failed for good (unrecoverable, or its last try). */
@@ -94,6 +95,11 @@ export function createWorkerMetrics(registry: Registry, options: WorkerMetricsOp
 
   const jobs = new Counter({ name: 'nasfleet_jobs_total', help: 'Tries of jobs this worker ended, by queue and outcome (completed; retried: failed, BullMQ tries again; failed: for good)', labelNames: ['queue', 'outcome'], registers });
   const candidates = new Counter({ name: 'nasfleet_candidates_total', help: 'Candidate steps this worker ended, by step, outcome (ok, failed) and failure class (none when ok)', labelNames: ['step', 'outcome', 'failure_class'], registers });
+  // The role's steps by every outcome from the start at 0 (Prometheus's advice for known label values):
+  // rate() cannot see a counter's first value, so failures that all came between two scrapes would never show.
+  for (const step of (role === 'llm' ? ['generate', 'check'] : ['train']) satisfies CandidateStep[]) {
+    for (const failureClass of [null, ...FailureClass.options]) candidates.inc({ step, ...outcomeLabels(failureClass) }, 0);
+  }
   const llm = role === 'llm' ? llmInstruments(registers) : null;
   const train = role === 'train' ? trainInstruments(registers) : null;
   new Gauge({ name: 'nasfleet_worker_concurrency', help: 'Jobs this worker runs at once', labelNames: ['role'], registers }).set({ role }, options.concurrency);

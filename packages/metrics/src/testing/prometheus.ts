@@ -40,7 +40,8 @@ export interface StartPrometheusOptions {
   readyTimeoutMs?: number;
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (for a server a test starts). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -48,18 +49,25 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A Prometheus process a test started: its address, its HTTP API (the answer's `data`), its log. */
+export interface PrometheusProcess {
+  readonly url: string;
+  /** GET `path` with `params` as the query; rejects with Prometheus's error when the status is not success. */
+  api(path: string, params?: Record<string, string | number>): Promise<unknown>;
+  /** Its log so far (stderr), for a failing test's message. */
+  log(): string;
+  /** SIGTERM, wait for the exit, remove `dir`. */
+  close(): Promise<void>;
+}
+
 /**
- * Starts Debian's `/usr/bin/prometheus` on a free 127.0.0.1 port with a generated config (the given
- * jobs, every `scrapeIntervalS`), its TSDB in a temporary folder, and waits until it is ready. For tests.
+ * Runs Debian's `/usr/bin/prometheus` on `configFile` at 127.0.0.1:`port`, its TSDB in `dir`/data,
+ * and waits until it is ready (`readyTimeoutMs`, default 60 s: a loaded machine starts it slowly).
+ * `dir` is the test's own temporary folder: close removes it, as does a failed start.
  */
-export async function startPrometheus(options: StartPrometheusOptions): Promise<TestPrometheus> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'nasfleet-prometheus-'));
-  const interval = `${options.scrapeIntervalS ?? 1}s`;
-  const jobs = Object.entries(options.jobs).map(([job, targets]) => ({ job_name: job, static_configs: [{ targets }] }));
-  // JSON is YAML: no YAML writer needed.
-  writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify({ global: { scrape_interval: interval, scrape_timeout: interval }, scrape_configs: jobs }, null, 2));
-  const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+export async function runPrometheus(options: { dir: string; configFile: string; port: number; readyTimeoutMs?: number }): Promise<PrometheusProcess> {
+  const { dir, configFile, port } = options;
+  const child = spawn('prometheus', [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -87,24 +95,40 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
     await close();
     throw error;
   }
-  const api = async (path: string): Promise<unknown> => {
-    const response = await fetch(`${url}${path}`);
+  const api = async (path: string, params: Record<string, string | number> = {}): Promise<unknown> => {
+    const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
+    const response = await fetch(`${url}${path}${query.size > 0 ? `?${query}` : ''}`);
     const body = (await response.json()) as { status: string; data?: unknown; error?: string };
-    if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error ?? response.status}`);
+    if (body.status !== 'success') throw new Error(`prometheus ${path} ${JSON.stringify(params)}: ${body.error ?? response.status}`);
     return body.data;
   };
+  return { url, api, log: () => log, close };
+}
+
+/**
+ * Starts Debian's `/usr/bin/prometheus` on a free 127.0.0.1 port with a generated config (the given
+ * jobs, every `scrapeIntervalS`), its TSDB in a temporary folder, and waits until it is ready. For tests.
+ */
+export async function startPrometheus(options: StartPrometheusOptions): Promise<TestPrometheus> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'nasfleet-prometheus-'));
+  const interval = `${options.scrapeIntervalS ?? 1}s`;
+  const jobs = Object.entries(options.jobs).map(([job, targets]) => ({ job_name: job, static_configs: [{ targets }] }));
+  // JSON is YAML: no YAML writer needed.
+  writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify({ global: { scrape_interval: interval, scrape_timeout: interval }, scrape_configs: jobs }, null, 2));
+  const p = await runPrometheus({ dir, configFile: join(dir, 'prometheus.yml'), port, ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}) });
   return {
-    url,
+    url: p.url,
     async targets() {
-      const data = (await api('/api/v1/targets')) as { activeTargets: { labels: { job: string; instance: string }; health: PromTarget['health']; lastError: string }[] };
+      const data = (await p.api('/api/v1/targets')) as { activeTargets: { labels: { job: string; instance: string }; health: PromTarget['health']; lastError: string }[] };
       return data.activeTargets.map((t) => ({ job: t.labels.job, instance: t.labels.instance, health: t.health, lastError: t.lastError }));
     },
     async query(expr) {
-      const data = (await api(`/api/v1/query?query=${encodeURIComponent(expr)}`)) as { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+      const data = (await p.api('/api/v1/query', { query: expr })) as { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
       if (data.resultType !== 'vector') throw new Error(`prometheus query ${expr}: a ${data.resultType}, not a vector`);
       return data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
     },
-    log: () => log,
-    close,
+    log: p.log,
+    close: p.close,
   };
 }
