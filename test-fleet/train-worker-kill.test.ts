@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '@nasfleet/fleet-testing';
 import type { TestRedis } from '@nasfleet/fleet-testing';
-import { ChildProgress, createQueueProducer } from '@nasfleet/queues';
+import { ChildProgress, createQueueProducer, workerNameOf } from '@nasfleet/queues';
 import type { QueueProducer } from '@nasfleet/queues';
 import { createRedisStore } from '@nasfleet/store';
 import type { SearchStore } from '@nasfleet/store';
@@ -78,12 +78,13 @@ interface Victim {
 /** The first active train job whose holder (BullMQ's processedBy) is a live worker of ours whose child reported it started this job. */
 async function trainingNow(): Promise<Victim | false> {
   for (const job of await producer.queue('train').getJobs(['active'])) {
-    const worker = job.processedBy ? fleet.byName.get(job.processedBy) : undefined;
+    const name = job.processedBy ? workerNameOf(job.processedBy) : undefined;
+    const worker = name ? fleet.byName.get(name) : undefined;
     const progress = ChildProgress.safeParse(job.progress);
     if (!worker || worker.child.exitCode !== null || worker.child.signalCode !== null || !progress.success) continue;
     // The child's parent is the holder: the pid is this try's, not one left from a try on a worker killed before.
     if (parentOf(progress.data.childPid) !== worker.pid) continue;
-    return { jobId: job.id!, worker, workerName: job.processedBy!, childPid: progress.data.childPid };
+    return { jobId: job.id!, worker, workerName: name!, childPid: progress.data.childPid };
   }
   return false;
 }

@@ -13,7 +13,7 @@ import { createQueueProducer } from './queue-producer.ts';
 import type { QueueProducer } from './queue-producer.ts';
 import { ChildProgress } from './sandboxed-processor.ts';
 import { trainJob } from './testing/fixtures.ts';
-import { slotsOf, workerSlots } from './worker-slots.ts';
+import { slotsOf, slottedName, workerNameOf, workerSlots } from './worker-slots.ts';
 import { waitFor } from '@nasfleet/fleet-testing';
 
 /** createQueueWorker on a real redis-server and real BullMQ: parsing both ways, what is retried and what is not, sandboxed children. */
@@ -178,5 +178,6 @@ describe('worker slots', () => {
     await waitFor(async () => ((await workerSlots(producer.queue('train'))).workers === 1 ? true : null), 'one worker to show');
     expect(await workerSlots(producer.queue('train'))).toEqual({ workers: 1, slots: 1 });
     expect([slotsOf('{p}:x:w:llm-1#8'), slotsOf('{p}:x:w:llm-1'), slotsOf(undefined), slotsOf('x#0')]).toEqual([8, 1, 1, 1]);
+    expect([workerNameOf('train-a#3'), workerNameOf('w#x'), workerNameOf(slottedName('llm-1', 8))]).toEqual(['train-a', 'w#x', 'llm-1']);
   });
 });

@@ -20,3 +20,6 @@ export async function workerSlots(queue: Queue): Promise<{ workers: number; slot
   for (const client of clients) slots += slotsOf(typeof client.rawname === 'string' ? client.rawname : undefined);
   return { workers: clients.length, slots };
 }
+
+/** A fleet worker's own name from the name it runs under (`<name>#<slots>`; BullMQ's job.processedBy is that name too). */
+export const workerNameOf = (slotted: string): string => slotted.replace(/#\d{1,6}$/, '');
