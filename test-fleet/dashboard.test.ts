@@ -98,6 +98,14 @@ describe('the dashboard page of a running search', () => {
     const grown = Number(await page.locator('#told').getAttribute('data-told'));
     expect(grown).toBeGreaterThan(before);
     expect(grown).toBeLessThanOrEqual(await told());
+    // Until the released answers are all told and drawn, a cell's occupant can change under the click.
+    let last = -1;
+    await waitFor(async () => {
+      const now = await told();
+      const settled = now === last && Number(await page.locator('#told').getAttribute('data-told')) === now;
+      last = now;
+      return settled;
+    }, 'the released results to be told and drawn', 120_000, 1_500);
 
     // A candidate: pick a filled cell whose occupant is not the first candidate, so it has a parent.
     const cell = page.locator('#network-archive path.cell.filled:not([data-id="c000000"])').first();
