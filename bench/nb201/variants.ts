@@ -6,6 +6,25 @@ export interface Variant {
   config: Omit<SearchConfigInput, 'networkArchive' | 'seed'>;
 }
 
+type LlmaticSwitches = NonNullable<SearchConfigInput['llmatic']>;
+
+/**
+ * The hybrid's switches beyond the paper, as bench rows `hybrid/<name>`: each alone, then the
+ * combinations worth keeping from tuning on seeds 0–19 (docs/algorithms.md §3 has the figures).
+ * `sample+t6+sat3` was the best there; `sample+t6` is the combination the switches were built for.
+ */
+const HYBRID_SWITCHES: [string, LlmaticSwitches][] = [
+  ['sample-seeding', { seeding: 'sample' }],
+  ['tournament-6', { tournamentSize: 6 }],
+  ['in-flight-cap-2', { inFlightCap: 2 }],
+  ['saturation-3', { saturation: 3 }],
+  ['lineage-steering', { lineageSteering: true }],
+  ['sample+t6', { seeding: 'sample', tournamentSize: 6 }],
+  ['sample+t6+cap2', { seeding: 'sample', tournamentSize: 6, inFlightCap: 2 }],
+  ['sample+t6+sat3', { seeding: 'sample', tournamentSize: 6, saturation: 3 }],
+  ['sample20+t6+sat3', { seeding: 'sample', seedNetworks: 20, tournamentSize: 6, saturation: 3 }],
+];
+
 /**
  * Every strategy and ablation, in table order. A new ablation switch is one entry here (its name
  * becomes a row and a `--strategies` choice).
@@ -18,6 +37,8 @@ export const VARIANTS: Variant[] = [
     name: `llmatic/${ablation}`, config: { strategy: 'llmatic' as const, llmatic: { ablation } },
   })),
   { name: 'hybrid', config: { strategy: 'hybrid' } },
+  // The switches beyond the paper (issue 10), each alone on the hybrid, then the combinations tuned on seeds < 1000.
+  ...HYBRID_SWITCHES.map(([name, llmatic]) => ({ name: `hybrid/${name}`, config: { strategy: 'hybrid' as const, llmatic } })),
   { name: 'feedback-memory', config: { strategy: 'feedback-memory' } },
   { name: 'feedback-memory/no-improver', config: { strategy: 'feedback-memory', memory: { improver: false } } },
   { name: 'feedback-memory/no-reference', config: { strategy: 'feedback-memory', memory: { reference: false } } },
@@ -27,5 +48,7 @@ export const VARIANTS: Variant[] = [
 /** Named groups for `--strategies`: 'core' is what the targets compare. */
 export const VARIANT_GROUPS: Record<string, string[]> = {
   core: ['random', 'regularized-evolution', 'llmatic', 'hybrid'],
+  /** The anchors, the hybrid and every hybrid switch and combination: what the hybrid's targets are judged on. */
+  tuning: ['regularized-evolution', 'hybrid', ...HYBRID_SWITCHES.map(([name]) => `hybrid/${name}`)],
   all: VARIANTS.map((v) => v.name),
 };
