@@ -17,7 +17,7 @@ export const ExportQuery = z.object({
 }).strict();
 
 const SPACE_HELP = [
-  'The search space and its options. `nb201`: NAS-Bench-201 cells scored by table look-up; options `dataset` (cifar10 | cifar100 | imagenet16-120) and `signal` (val200 | val12): components/schemas/SpaceOptions.nb201.',
+  'The search space and its options. `nb201`: NAS-Bench-201 cells scored by table look-up; options `dataset` (cifar10 | cifar100 | imagenet16-120), `signal` (val200 | val12) and `operator` (expert: the rule operator with an NB201 prior, the default; neutral: each intent a uniform random edit of its kind): components/schemas/SpaceOptions.nb201.',
   '`code`: TF.js networks written by the LLM, checked in a sandbox and trained on training workers; options (components/schemas/SpaceOptions.code):',
   '`train` (training settings: epochs, batchSize, learningRate, momentum, weightDecay, augment, trainSubset, timeBudgetMs, seed, …),',
   '`caps` (maxParams, maxFlops, maxActivationBytes: checked before any weight is allocated), `sandbox` (timeoutMs, memoryBytes),',
