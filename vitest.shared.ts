@@ -1,9 +1,10 @@
 /**
  * The one vitest configuration every workspace's `vitest.config.ts` re-exports. Chosen so that the
- * suite passes on a loaded 2-core machine (CI runs two workspaces at once under turbo):
+ * suite passes on a loaded 2-core machine (CI runs three workspaces at once under turbo: many tests
+ * mostly wait on the processes they start):
  * - `forks`: each test file in a child process, so a test that keeps its thread busy (TF.js training,
  *   a sandbox run) cannot starve another file's worker, and a crash in native or wasm code stays there.
- * - `maxWorkers: 1` per workspace: turbo already runs two workspaces in parallel; more forks than
+ * - `maxWorkers: 1` per workspace: turbo already runs three workspaces in parallel; more forks than
  *   cores only multiplies the time every test waits for a core.
  * - wide timeouts: a test's own `{ timeout }` where it is slow; this default covers the rest. No test
  *   asserts on wall-clock time; limits that must trigger are deterministic (sizes, interpreter steps).
