@@ -8,7 +8,7 @@ const root = new URL('..', import.meta.url).pathname;
 const dirs = ['packages', 'apps'].flatMap((top) =>
   existsSync(join(root, top)) ? readdirSync(join(root, top)).map((d) => join(root, top, d)) : [],
 );
-dirs.push(join(root, 'test'));
+dirs.push(join(root, 'test'), join(root, 'test-fleet'));
 let passed = 0;
 let failed = 0;
 let skipped = 0;
