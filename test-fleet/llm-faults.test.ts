@@ -24,7 +24,7 @@ import { localOllamaSnapshot, withoutRunMeasures } from './support/llm-local-run
 const EVALUATIONS = 30;
 const MODEL = 'm';
 /** BullMQ's retry of an LLM job comes after backoffMs (30 s by default, for a real server's outage). */
-const QUEUE_CONFIG = JSON.stringify({ llm: { backoffMs: 300 }, results: { backoffMs: 300 } });
+const QUEUE_CONFIG = JSON.stringify({ llm: { backoffMs: 300 } });
 /** The worker's limit on one request: short, so the request that never answers costs seconds, yet far above a real answer's time here. */
 const LLM_TIMEOUT_MS = '8000';
 

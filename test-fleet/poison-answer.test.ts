@@ -22,7 +22,7 @@ import type { FleetSpec } from './support/fleet-search.ts';
 
 const EVALUATIONS = 5;
 const MODEL = 'm';
-const QUEUE_CONFIG = JSON.stringify({ llm: { backoffMs: 300 }, train: { backoffMs: 300 }, results: { backoffMs: 300 } });
+const QUEUE_CONFIG = JSON.stringify({ llm: { backoffMs: 300 }, train: { backoffMs: 300 } });
 
 let redis: TestRedis;
 let store: SearchStore;

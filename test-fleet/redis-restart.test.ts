@@ -28,7 +28,7 @@ const spec: FleetSpec = {
  * and stalled checks, 30 s before an LLM job's retry) would make each outage cost a minute, not a
  * few seconds; the behaviour is the same.
  */
-const QUEUE_CONFIG = JSON.stringify({ lockDurationMs: 4_000, stalledIntervalMs: 2_000, llm: { backoffMs: 300 }, results: { backoffMs: 300 } });
+const QUEUE_CONFIG = JSON.stringify({ lockDurationMs: 4_000, stalledIntervalMs: 2_000, llm: { backoffMs: 300 } });
 /** How long Redis stays down each time: long enough for every client to see its connection refused. */
 const OUTAGE_MS = 3_000;
 

@@ -31,7 +31,7 @@ const EVALUATIONS = 4;
  */
 const QUEUE_CONFIG = JSON.stringify({
   lockDurationMs: 3_000, stalledIntervalMs: 1_000, maxStalledCount: KILLS,
-  train: { attempts: KILLS + 1, backoffMs: 200 }, llm: { backoffMs: 200 }, results: { backoffMs: 200 },
+  train: { attempts: KILLS + 1, backoffMs: 200 }, llm: { backoffMs: 200 },
 });
 
 const spec: FleetSpec = {
@@ -130,7 +130,6 @@ describe('a training worker SIGKILLed mid-job, again and again', () => {
       expect(p.result.outcome.status, JSON.stringify(p.result)).toBe('ok');
       expect(workerNames.has(p.steps.train?.worker.id ?? ''), `${p.result.id} trained by ${p.steps.train?.worker.id}`).toBe(true);
     }
-    expect(await producer.queue('results').getJobCountByTypes('failed')).toBe(0);
     // The rest of the fleet rode it out: the LLM worker and the orchestrator are the ones started first.
     for (const name of ['llm-1', 'orch-1']) expect(fleet.get(name).child.exitCode, name).toBeNull();
   });

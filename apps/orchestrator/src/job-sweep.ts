@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
-import { jobIdFor } from '@nasfleet/queues';
+import { jobIdFor, readJobResult } from '@nasfleet/queues';
 import type { CandidateResult } from '@nasfleet/contracts';
-import type { GenerateOutput, JobStep, QueueProducer } from '@nasfleet/queues';
+import type { GenerateOutput, JobStep, QueueProducer, ResultMessage } from '@nasfleet/queues';
 import { assembleResult } from '@nasfleet/steps';
 
 /** A candidate in flight whose job the sweep looks at: the step it waits for. */
@@ -15,6 +15,15 @@ export interface DeadStep extends InFlightStep {
   reason: string;
 }
 
+/** What a sweep found: results to apply, steps to tell as failed, steps whose job is gone (to enqueue again). */
+export interface SweepFindings {
+  /** Results of completed jobs that were never applied (no orchestrator listened as they completed, or applying them failed). */
+  completed: ResultMessage[];
+  dead: DeadStep[];
+  /** Steps whose job is not in Redis: removed (QueueConfig.removeOnComplete) before its result was read, or never added. */
+  missing: InFlightStep[];
+}
+
 /** When a job that used up its attempts is tried again: 2 s, 4 s, … after it failed, at most a minute. */
 export const retryDelayMs = (retried: number): number => Math.min(60_000, 2_000 * 2 ** retried);
 
@@ -22,29 +31,41 @@ const queueOf = (step: JobStep) => (step === 'generate' ? 'llm' : 'train');
 
 /**
  * Looks after the jobs of a search's candidates in flight, so that none waits forever:
- * - a `results` message whose consumption failed for good (its retries spent, or it stalled past
- *   BullMQ's limit) is retried: its result is not lost;
+ * - a completed job's result is returned to be applied (the runner ignores one it has applied), and
+ *   one that returned no valid result of its candidate is told as failed;
+ * - a job that is not there is returned as missing: its result is lost (or it was never added), and
+ *   only asking again can bring one;
  * - a generate or train job that used up its attempts on errors that may pass (the LLM server down,
  *   a worker killed on every try) is retried after `retryDelayMs` (counted per candidate in `retried`),
  *   with fresh attempts: a search waits out an outage instead of spending its budget on it;
  * - one that failed before its attempts were used up failed with an UnrecoverableError (a malformed
  *   job, a bad dataset reference): it is returned, to be told as a failure.
- * A job that is not there (completed and removed, its result on its way) is left alone.
+ * Jobs waiting, delayed or running are left alone.
  */
 export async function sweepJobs(
   producer: QueueProducer, searchId: string, steps: readonly InFlightStep[], retried: Map<string, number>, now: number, log: (line: string) => void,
-): Promise<DeadStep[]> {
-  const dead: DeadStep[] = [];
+): Promise<SweepFindings> {
+  const found: SweepFindings = { completed: [], dead: [], missing: [] };
+  const { dead } = found;
   for (const { id, step } of steps) {
     const jobId = jobIdFor(step, searchId, id);
-    const result = await producer.queue('results').getJob(jobId);
-    if (result && (await result.isFailed())) {
-      log(`search ${searchId}: the ${step} result of ${id} failed to apply (${result.failedReason}); retrying it`);
-      await result.retry('failed', { resetAttemptsMade: true });
+    const queue = producer.queue(queueOf(step));
+    // The state first, then the job: a job read while active and then found completed would lack its return value.
+    const state = await queue.getJobState(jobId);
+    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+    const job: Job | undefined = await queue.getJob(jobId);
+    if (!job) {
+      found.missing.push({ id, step });
       continue;
     }
-    const job: Job | undefined = await producer.queue(queueOf(step)).getJob(jobId);
-    if (!job || !(await job.isFailed())) continue;
+    if (state === 'completed') {
+      const read = readJobResult(queueOf(step), jobId, job.returnvalue);
+      if (read.kind === 'result') found.completed.push(read.message);
+      else dead.push({ id, step, reason: read.kind === 'invalid' ? read.reason : `job ${jobId} is not a ${step} job` });
+      continue;
+    }
+    // Added between the two reads (unknown, then there): it is in flight.
+    if (state !== 'failed') continue;
     const attempts = job.opts.attempts ?? 1;
     if (job.attemptsMade < attempts) {
       dead.push({ id, step, reason: job.failedReason || 'the job failed and cannot be retried' });
@@ -56,7 +77,7 @@ export async function sweepJobs(
     log(`search ${searchId}: the ${step} job of ${id} failed on all ${attempts} tries (${job.failedReason}); trying it again (${k + 1})`);
     await job.retry('failed', { resetAttemptsMade: true });
   }
-  return dead;
+  return found;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Registry } from '@nasfleet/metrics';
 import { loadPromptSet } from '@nasfleet/prompts';
-import { createQueueProducer } from '@nasfleet/queues';
+import { createQueueProducer, QUEUE_NAMES } from '@nasfleet/queues';
 import { createRedisStore } from '@nasfleet/store';
 import { createApi } from './api/create-api.ts';
 import { OrchestratorConfigError, readOrchestratorConfig } from './config.ts';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const prompts = loadPromptSet(config.promptsDir);
   const spaces = orchestratorSpaces();
   const metrics = createOrchestratorMetrics({
-    registry: new Registry(), queues: (['llm', 'train', 'results'] as const).map((name) => producer.queue(name)),
+    registry: new Registry(), queues: QUEUE_NAMES.map((name) => producer.queue(name)),
     onQueueError: (error) => log(`metrics: cannot read the queues: ${error.message}`),
   });
   const orchestrator = await startOrchestrator({

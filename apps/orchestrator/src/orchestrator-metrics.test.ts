@@ -39,7 +39,7 @@ const producerFor = (redisUrl: string, prefix = '{nasfleet}') => {
   return p;
 };
 const metricsOver = (producer: QueueProducer, onQueueError?: (e: Error) => void): OrchestratorMetrics =>
-  createOrchestratorMetrics({ registry: new Registry(), queues: [producer.queue('llm'), producer.queue('train'), producer.queue('results')], ...(onQueueError ? { onQueueError } : {}) });
+  createOrchestratorMetrics({ registry: new Registry(), queues: [producer.queue('llm'), producer.queue('train')], ...(onQueueError ? { onQueueError } : {}) });
 
 /** A real NB201 search (hybrid strategy, rule operator, table look-ups) of `evaluations` candidates, each told result observed; its final status. */
 async function observedSearch(metrics: OrchestratorMetrics, searchId: string, evaluations: number): Promise<EngineStatus> {
@@ -114,7 +114,7 @@ describe('createOrchestratorMetrics', () => {
     expect(ok).toBe(status.told - status.failed);
     expect(sampleValue(text, 'nasfleet_queue_jobs', { queue: 'llm', state: 'waiting' })).toBe(2);
     expect(sampleValue(text, 'nasfleet_queue_jobs', { queue: 'train', state: 'waiting' })).toBe(1);
-    expect(sampleValue(text, 'nasfleet_queue_jobs', { queue: 'results', state: 'waiting' })).toBe(0);
+    expect(text).not.toContain('queue="results"');
     expect(sampleValue(text, 'nasfleet_queue_failed_jobs_total', { queue: 'train' })).toBe(0);
     expect(text).not.toContain('bullmq_');
 
@@ -168,8 +168,9 @@ describe('a running fleet scraped by a real Prometheus', () => {
     await producer.enqueueGenerate(generateJob('fleet', 'g1'));
     await producer.enqueueGenerate(generateJob('fleet', 'g2'));
     await producer.enqueueTrain(trainJob('fleet', 't1'));
-    // No orchestrator consumes `results` here: the three results wait there.
-    await waitFor(async () => (await producer.queue('results').getJobCounts('waiting')).waiting === 3 || undefined, 'three results');
+    // No orchestrator reads the results here: they stay on the completed jobs.
+    await waitFor(async () => (await producer.queue('llm').getJobCounts('completed')).completed === 2 || undefined, 'both generate jobs');
+    await waitFor(async () => (await producer.queue('train').getJobCounts('completed')).completed === 1 || undefined, 'the train job');
 
     prometheus = await startPrometheus({ jobs: { orchestrator: [`127.0.0.1:${server.port}`], 'llm-worker': [`127.0.0.1:${llmPort}`], 'train-worker': [`127.0.0.1:${trainPort}`] } });
     const p = prometheus;
@@ -193,7 +194,7 @@ describe('a running fleet scraped by a real Prometheus', () => {
     expect(await value('nasfleet_search_told_candidates{job="orchestrator", search="nb"}')).toEqual([status.told]);
     expect(await value('nasfleet_search_archive_coverage_ratio{search="nb", archive="network"}')).toEqual([status.details.networkArchive?.coverage]);
     expect(await value('sum(nasfleet_search_results_total{search="nb"})')).toEqual([status.told]);
-    expect(await value('nasfleet_queue_jobs{queue="results", state="waiting"}')).toEqual([3]);
+    expect(await value('nasfleet_queue_jobs{queue="llm", state="completed"}')).toEqual([2]);
     expect(await value('nasfleet_queue_completed_jobs_total{queue="llm"}')).toEqual([2]);
 
     for (const port of [server.port, llmPort, trainPort]) {

@@ -8,7 +8,7 @@ import { queueMetrics } from '@nasfleet/queues';
 export interface OrchestratorMetricsDeps {
   /** The orchestrator's own registry (never prom-client's global one); its other instruments are rendered too. */
   registry: Registry;
-  /** The fleet's queues whose depth each scrape reads (llm, train, results). */
+  /** The fleet's queues whose depth each scrape reads (llm, train). */
   queues: readonly Queue[];
   /** Told when a scrape cannot read the queues (Redis away); the scrape goes on without them. */
   onQueueError?: (error: Error) => void;

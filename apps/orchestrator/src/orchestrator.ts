@@ -1,14 +1,11 @@
-import { createQueueWorker } from '@nasfleet/queues';
-import type { QueueConfig, QueueProducer, QueueWorker, ResultMessage } from '@nasfleet/queues';
+import { listenForResults } from '@nasfleet/queues';
+import type { QueueConfig, QueueProducer, ResultListener, ResultMessage } from '@nasfleet/queues';
 import type { PromptSet } from '@nasfleet/prompts';
 import type { SpaceRegistry } from '@nasfleet/steps';
 import type { SearchStore } from '@nasfleet/store';
 import { createSearchRunner } from './search-runner.ts';
 import type { OrchestratorMetrics } from './orchestrator-metrics.ts';
 import type { SearchRunner } from './search-runner.ts';
-
-/** Results messages the consumer holds at once; they are applied one after another (the serial chain). */
-const RESULTS_IN_HAND = 16;
 
 /** The statuses a runner drives: running, and paused (no new asks; what is in flight is still told). */
 const DRIVEN: ReadonlySet<string> = new Set(['running', 'paused']);
@@ -39,19 +36,18 @@ export interface OrchestratorDeps {
 export interface Orchestrator {
   /** The searches it drives now. */
   running(): string[];
-  /** Stops consuming results (the message in progress finishes), stops polling, gives every lease up. */
+  /** Stops listening for results (the group being applied finishes), stops polling, gives every lease up. */
   close(): Promise<void>;
 }
 
 /**
- * Starts an orchestrator: resumes every `running` search whose lease it can take, then consumes
- * `results` (up to RESULTS_IN_HAND messages fetched at once, so BullMQ's fetch and acknowledgement of
- * one overlap the work on another; the runners still apply them one at a time), routing each message
- * to its search's runner and acknowledging it only
- * once the runner has journaled what it caused. Searches submitted later (submitSearch) are picked up
- * by polling the store every `pollMs`. A message for a search that is unknown or no longer running is
- * acknowledged and changes nothing; one for a running search another orchestrator holds is thrown
- * back (BullMQ retries it, with backoff). Runner calls never overlap: one promise chain serialises them;
+ * Starts an orchestrator: listens for results (each job's return value, as the job completes:
+ * listenForResults), then resumes every `running` search whose lease it can take, and routes each
+ * result to its search's runner. Searches submitted later (submitSearch) are picked up by polling the
+ * store every `pollMs`. A result for a search that is unknown, no longer running or driven by another
+ * orchestrator (which gets it too) changes nothing here. Nothing is acknowledged: a result this
+ * orchestrator missed or failed to apply is still on its completed job, which the runner reads when
+ * it starts (again) and when it sweeps. Runner calls never overlap: one promise chain serialises them;
  * results that arrive while a search's previous results are being applied are applied as one group.
  */
 export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchestrator> {
@@ -139,8 +135,8 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
   /**
    * Group commit: results of a search that arrive while its previous group is being applied wait
    * here, and the next serial turn applies all of them in one runner batch (one store commit, one
-   * top-up). Each message's promise settles with its group: a failed group is thrown back whole
-   * (BullMQ retries each message; a runner ignores results it already applied).
+   * top-up). Each message's promise settles with its group: a failed group's runner was dropped, and
+   * the runner started in its place reads the group's results from their jobs.
    */
   const grouped = new Map<string, { message: ResultMessage; settle: (error: unknown) => void }[]>();
   const route = (message: ResultMessage): Promise<void> =>
@@ -167,11 +163,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
 
   const applyGroup = async (searchId: string, messages: ResultMessage[]): Promise<void> => {
     const runner = await runnerFor(searchId);
-    if (!runner) {
-      const record = await deps.store.getSearch(searchId);
-      if (record && DRIVEN.has(record.status)) throw new Error(`search ${searchId} is held by another orchestrator; ${messages.length} result(s) left for a retry`);
-      return;
-    }
+    if (!runner) return;
     try {
       await runner.handleMany(messages);
     } catch (error) {
@@ -183,11 +175,21 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     if (runner.state !== 'running') await drop(runner);
   };
 
-  await poll();
-  const consumer: QueueWorker = createQueueWorker('results', async (message) => route(message), {
-    redisUrl: deps.redisUrl, config: deps.queueConfig, concurrency: RESULTS_IN_HAND, name: deps.owner, onError: (e) => log(`redis: ${e.message}`),
+  // Listening before any runner starts: a job that completes while its runner restores is seen, or read from the job by the runner's start.
+  const listener: ResultListener = await listenForResults({
+    redisUrl: deps.redisUrl, config: deps.queueConfig,
+    onResult: (message) => {
+      route(message).catch((error: unknown) => log(`search ${message.searchId}: applying the ${message.step} result of ${message.candidateId} failed (${(error as Error).message}); its runner starts again from the store`));
+    },
+    onInvalid: (reason) => log(`${reason}; the candidate's job is looked after by its search's sweep`),
+    onError: (e) => log(`redis: ${e.message}`),
   });
-  await consumer.worker.waitUntilReady();
+  try {
+    await poll();
+  } catch (error) {
+    await listener.close();
+    throw error;
+  }
   // One poll at a time: while Redis is away a poll waits for it, and ticks queued behind it would all
   // run back to back once it returns (each starting runners again).
   let polling = false;
@@ -204,7 +206,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
     async close() {
       closed = true;
       clearInterval(timer);
-      await consumer.close();
+      await listener.close();
       await serial(async () => {
         for (const runner of [...runners.values()]) await drop(runner);
       });

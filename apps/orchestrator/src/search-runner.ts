@@ -8,7 +8,7 @@ import { StaleFenceError } from '@nasfleet/store';
 import type { JournalEntry, SearchRecord } from '@nasfleet/store';
 import { createEngine } from './create-engine.ts';
 import { deadJobResult, sweepJobs } from './job-sweep.ts';
-import type { InFlightStep } from './job-sweep.ts';
+import type { InFlightStep, SweepFindings } from './job-sweep.ts';
 import { stepRunOf } from './provenance.ts';
 import { emptyBatch, storeBatch } from './runner-batch.ts';
 import type { RunnerBatch } from './runner-batch.ts';
@@ -120,6 +120,12 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
 
   const enqueueGenerate = (p: Pending) =>
     producer.enqueueGenerate({ searchId, request: p.request, space: spec.space, llm: spec.llm, promptSetHash: engine.promptSetHash ?? deps.prompts.hash });
+  /** The TrainJob of a candidate whose check passed (spaces that train). */
+  const enqueueTrain = (p: Pending, architecture: unknown) => {
+    if (!trainable(space)) throw new Error(`search ${searchId}: the space ${spec.space.name} trains nothing`);
+    const { datasetRef, trainConfig } = space;
+    return producer.enqueueTrain({ searchId, candidateId: p.request.id, architecture, dataset: datasetRef, train: trainConfig });
+  };
 
   const tell = async (p: Pending, result: CandidateResult, trainRun: StepRun | null = null, duplicateOf: string | null = null): Promise<void> => {
     current().records.push([result.id, provenanceOf(p, result, { searchId, promptSetHash: engine.promptSetHash, trainRun, duplicateOf, toldAt: now() })]);
@@ -157,8 +163,7 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
       }
     }
     if (trainable(space)) {
-      const { datasetRef, trainConfig } = space;
-      later(() => producer.enqueueTrain({ searchId, candidateId: id, architecture: check.architecture, dataset: datasetRef, train: trainConfig }));
+      later(() => enqueueTrain(p, check.architecture));
       return;
     }
     return tell(p, assembleResult(generate, check, { kind: 'evaluated', evaluation: await space.evaluate(check, id) }));
@@ -217,6 +222,31 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
       return p.generated.check?.ok && trainable(space) && !waiting.has(p.request.id) ? [{ id: p.request.id, step: 'train' }] : [];
     });
   };
+
+  /**
+   * What a sweep of the candidates' jobs found (job-sweep.ts): results that completed unseen are
+   * applied, steps that failed for good are told as failed, and steps whose job is gone are enqueued
+   * again (a no-op for a job that is there after all).
+   */
+  const settle = async (found: SweepFindings): Promise<void> => {
+    for (const message of found.completed) await apply(message);
+    for (const dead of found.dead) {
+      const p = pending.get(dead.id);
+      if (!p) continue;
+      log(`search ${searchId}: the ${dead.step} job of ${dead.id} failed for good (${dead.reason}); the candidate is told as failed`);
+      await tell(p, deadJobResult(p.generated, dead));
+    }
+    for (const gone of found.missing) {
+      const p = pending.get(gone.id);
+      if (!p) continue;
+      const check = p.generated?.check;
+      if (gone.step === 'generate' && !p.generated) later(() => enqueueGenerate(p));
+      else if (gone.step === 'train' && check?.ok) later(() => enqueueTrain(p, check.architecture));
+      else continue;
+      log(`search ${searchId}: the ${gone.step} job of ${gone.id} is not in Redis (removed before its result was read, or never added); it is enqueued again`);
+    }
+  };
+  const sweepNow = async (): Promise<void> => settle(await sweepJobs(producer, searchId, onWorkers(), retried, now().getTime(), log));
 
   /** Cancelling: the search ends now; jobs not started yet are taken off the queues (running ones finish, their results are dropped). */
   const cancel = async (): Promise<void> => {
@@ -305,15 +335,11 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
         }
         if (spec.depth === undefined) derivedDepth = await workerDepth(producer, trainable(space));
         log(`search ${searchId}: lease ${token()}, ${engine.status().told} told, ${pending.size} in flight${paused ? ', paused' : ''}`);
-        for (const p of [...pending.values()]) {
-          const step = p.generated ? 'train' : 'generate';
-          // A result whose consumption failed for good (its retries spent) would leave the candidate stuck: try it again.
-          const earlier = await producer.queue('results').getJob(jobIdFor(step, searchId, p.request.id));
-          if (earlier && (await earlier.isFailed())) await earlier.retry('failed');
-          if (!pending.has(p.request.id)) continue;
-          if (p.generated) await advance(p, p.generated);
-          else later(() => enqueueGenerate(p));
-        }
+        // Generated candidates move on (a look-up is evaluated, a duplicate waits for its owner, a TrainJob is
+        // enqueued: a no-op while its job is kept); then the jobs are read: results that completed while no runner
+        // listened are applied, jobs that are gone (or were never added) are enqueued again.
+        for (const p of [...pending.values()]) if (pending.has(p.request.id) && p.generated) await advance(p, p.generated);
+        await sweepNow();
         // The first snapshot fixes the engine's setup (the prompt set it was made with), whatever the prompt files become.
         snapshotNow = lastSeq === 0;
         topUp();
@@ -328,12 +354,7 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     },
     async sweep() {
       await guarded(async () => {
-        for (const dead of await sweepJobs(producer, searchId, onWorkers(), retried, now().getTime(), log)) {
-          const p = pending.get(dead.id);
-          if (!p) continue;
-          log(`search ${searchId}: the ${dead.step} job of ${dead.id} failed for good (${dead.reason}); the candidate is told as failed`);
-          await tell(p, deadJobResult(p.generated, dead));
-        }
+        await sweepNow();
         if (spec.depth === undefined) derivedDepth = await workerDepth(producer, trainable(space));
         topUp();
       });

@@ -13,9 +13,9 @@ export function logJobs(worker: Worker, queue: string, write: (line: string) => 
   });
 }
 
-/** The gist of a result for the log line: the check's or the training's outcome. */
+/** The gist of a result (a ResultMessage) for the log line: the check's or the training's outcome. */
 function describe(result: unknown): string {
-  const r = result as { check?: { ok: boolean; failure?: { class: string } } | null; outcome?: { status: string; fitness?: number; failure?: { class: string } } } | null;
+  const r = (result as { payload?: unknown } | null)?.payload as { check?: { ok: boolean; failure?: { class: string } } | null; outcome?: { status: string; fitness?: number; failure?: { class: string } } } | null;
   if (r?.check !== undefined) return r.check === null ? ': no answer' : r.check.ok ? ': check ok' : `: check failed (${r.check.failure?.class})`;
   if (r?.outcome) return r.outcome.status === 'ok' ? `: fitness ${r.outcome.fitness}` : `: ${r.outcome.failure?.class}`;
   return '';

@@ -3,7 +3,7 @@ import type { GenerateJob } from '@nasfleet/contracts';
 import { LlmError } from '@nasfleet/llm';
 import type { WorkerMetrics } from '@nasfleet/metrics';
 import type { PromptSet } from '@nasfleet/prompts';
-import type { QueueHandler, ResultMessageInput, WorkerInfo } from '@nasfleet/queues';
+import type { QueueHandler, WorkerInfo } from '@nasfleet/queues';
 import { createGenerateStep } from '@nasfleet/steps';
 import type { GeneratorSettings, SearchSpace } from '@nasfleet/steps';
 import type { ProviderCache } from './provider-cache.ts';
@@ -15,10 +15,9 @@ export interface LlmHandlerDeps {
   providers: ProviderCache;
   /** This worker's prompt set: jobs rendered with another (another hash) are refused. */
   prompts: PromptSet;
-  publish: (result: ResultMessageInput) => Promise<unknown>;
   worker: WorkerInfo;
   now: () => Date;
-  /** Told of each published result's generate and check outcomes. */
+  /** Told of each result's generate and check outcomes. */
   metrics: Pick<WorkerMetrics, 'candidate'>;
 }
 
@@ -43,14 +42,14 @@ const retryable = (error: unknown): boolean => error instanceof LlmError && erro
 
 /**
  * The LLM role: a GenerateJob → generate (the rule operator or the job's LLM) → the space's check
- * (the sandbox: hostile code is stopped there and is a failed check, never a failed job) → one
- * ResultMessage `{ generate, check }` on `results`, published before the job completes (a retry
- * publishes under the same id, so at most one result per candidate). What a retry cannot fix fails
+ * (the sandbox: hostile code is stopped there and is a failed check, never a failed job) → the
+ * job's return value, a ResultMessage `{ generate, check }` (the orchestrator reads it as the job
+ * completes; a job completes once, so one result per candidate). What a retry cannot fix fails
  * the job at once (UnrecoverableError): another prompt set, an unknown space, a missing model, a
  * request the server rejects, an operator or check that throws. An LLM server that stays unavailable
  * through the provider's own retries is an ordinary Error, so BullMQ tries the job again later, with
- * backoff; so is a failure to publish (Redis away). Each published result's
- * generate and check outcomes go to `metrics` (the LLM calls' own figures come from the providers).
+ * backoff. Each result's generate and check outcomes go to `metrics` (the LLM calls' own figures
+ * come from the providers).
  */
 export function createLlmHandler(deps: LlmHandlerDeps): QueueHandler<'llm'> {
   return async (job) => {
@@ -67,11 +66,8 @@ export function createLlmHandler(deps: LlmHandlerDeps): QueueHandler<'llm'> {
     } catch (error) {
       throw retryable(error) ? error : new UnrecoverableError(`${error instanceof LlmError ? '' : 'generate or check failed: '}${(error as Error).message}`);
     }
-    const payload = { generate, check };
-    await deps.publish({ searchId: job.searchId, candidateId: job.request.id, step: 'generate', worker: deps.worker, startedAt, finishedAt: deps.now().toISOString(), payload });
-    // Counted once published: a try that fails to publish is retried and would count twice.
     deps.metrics.candidate('generate', generate.failure?.class ?? null);
     if (check) deps.metrics.candidate('check', check.ok ? null : check.failure.class);
-    return payload;
+    return { searchId: job.searchId, candidateId: job.request.id, step: 'generate', worker: deps.worker, startedAt, finishedAt: deps.now().toISOString(), payload: { generate, check } };
   };
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { createWorkerMetrics, Registry, serveMetrics } from '@nasfleet/metrics';
 import type { MetricsServer, WorkerMetrics } from '@nasfleet/metrics';
 import { loadPromptSet } from '@nasfleet/prompts';
-import { createQueueProducer, createQueueWorker } from '@nasfleet/queues';
+import { createQueueWorker } from '@nasfleet/queues';
 import type { QueueName, QueueWorker, WorkerInfo } from '@nasfleet/queues';
 import { checkingSpaces } from './checking-spaces.ts';
 import type { WorkerConfig } from './config.ts';
@@ -28,8 +28,8 @@ export interface RunningWorker {
  * Wires a worker of `config.role` to the real dependencies: the `llm` role takes GenerateJobs from
  * `llm` (spaces made from the jobs' refs, providers per server, this checkout's prompt set); the
  * `train` role takes TrainJobs from `train` and trains each in a sandboxed child process
- * (train-processor.ts, heap bounded by trainMemoryMb, killed past trainJobTimeoutMs). Both publish
- * to `results`. Resolves once the worker is connected; `log` gets a line per job. Its metrics
+ * (train-processor.ts, heap bounded by trainMemoryMb, killed past trainJobTimeoutMs). Each job's
+ * return value is its result (a ResultMessage). Resolves once the worker is connected; `log` gets a line per job. Its metrics
  * (@nasfleet/metrics' worker instruments on a registry of its own) are served on `config.metrics`
  * first, so a port in use fails the start before any job is taken.
  */
@@ -59,8 +59,6 @@ async function serveWorkerMetrics(where: NonNullable<WorkerConfig['metrics']>, r
 }
 
 async function startQueueWorker(config: WorkerConfig, info: WorkerInfo, metrics: WorkerMetrics, server: MetricsServer | null, log: (line: string) => void): Promise<RunningWorker> {
-  const producer = createQueueProducer({ redisUrl: config.redisUrl, config: config.queue });
-  const publish = (result: Parameters<typeof producer.publishResult>[0]) => producer.publishResult(result);
   const now = () => new Date();
   const common = { redisUrl: config.redisUrl, config: config.queue, concurrency: config.concurrency, name: config.workerId, onError: (e: Error) => log(`redis: ${e.message}`) };
   let worker: QueueWorker;
@@ -69,11 +67,11 @@ async function startQueueWorker(config: WorkerConfig, info: WorkerInfo, metrics:
     const spaces = createSpaceCache(checkingSpaces({ fashionMnistDir: config.fashionMnistDir }));
     const providers = createProviderCache({ timeoutMs: config.llmTimeoutMs, openAiApiKey: config.openAiApiKey, onChat: (r) => metrics.llmCall(r) });
     const prompts = loadPromptSet(config.promptsDir);
-    const handler = createLlmHandler({ spaces, providers, prompts, publish, worker: info, now, metrics });
+    const handler = createLlmHandler({ spaces, providers, prompts, worker: info, now, metrics });
     worker = createQueueWorker('llm', timedHandler(handler, metrics), common);
     release = () => spaces.close();
   } else {
-    const handler = createTrainHandler({ timeoutMs: config.trainJobTimeoutMs, memoryMb: config.trainMemoryMb, publish, worker: info, now, metrics });
+    const handler = createTrainHandler({ timeoutMs: config.trainJobTimeoutMs, memoryMb: config.trainMemoryMb, worker: info, now, metrics });
     worker = createQueueWorker('train', timedHandler(handler, metrics), { ...common, sandbox: { processorFile: new URL('./train-processor.ts', import.meta.url), memoryMb: config.trainMemoryMb } });
   }
   const queue: QueueName = config.role;
@@ -84,7 +82,7 @@ async function startQueueWorker(config: WorkerConfig, info: WorkerInfo, metrics:
     queue, info, worker, metrics: server,
     async close(force = false) {
       await worker.worker.close(force);
-      await Promise.all([release(), producer.close(), server?.close()]);
+      await Promise.all([release(), server?.close()]);
     },
   };
 }

@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { formatZodError, TrainJobResult } from '@nasfleet/contracts';
 import type { Failure } from '@nasfleet/contracts';
 import type { WorkerMetrics } from '@nasfleet/metrics';
-import type { QueueHandler, ResultMessageInput, WorkerInfo } from '@nasfleet/queues';
+import type { QueueHandler, WorkerInfo } from '@nasfleet/queues';
 
 /** What the train role's handler works with. */
 export interface TrainHandlerDeps {
@@ -10,20 +10,16 @@ export interface TrainHandlerDeps {
   timeoutMs: number;
   /** The child's heap limit, for the message when children keep dying. */
   memoryMb: number;
-  publish: (result: ResultMessageInput) => Promise<unknown>;
   worker: WorkerInfo;
   now: () => Date;
-  /** Told of each published result: its outcome, training seconds and images per second. */
+  /** Told of each result: its outcome, training seconds and images per second. */
   metrics: Pick<WorkerMetrics, 'candidate' | 'training'>;
 }
 
 /** How BullMQ's sandbox words a child that exited in the middle of a job. */
 const CHILD_DIED = /^Unexpected exit code: (\S+) signal: (\S+)/;
 
-/**
- * A published training result in the metrics (once published: a try that fails to publish is retried
- * and would count twice). A result without trainMs did not train (an invalid architecture): no seconds.
- */
+/** A training result in the metrics. A result without trainMs did not train (an invalid architecture): no seconds. */
 function observe(result: TrainJobResult, metrics: TrainHandlerDeps['metrics']): void {
   const ok = result.outcome.status === 'ok';
   metrics.candidate('train', result.outcome.status === 'ok' ? null : result.outcome.failure.class);
@@ -33,12 +29,12 @@ function observe(result: TrainJobResult, metrics: TrainHandlerDeps['metrics']): 
 
 /**
  * The train role, in the worker's own process: runs the TrainJob in a sandboxed child
- * (train-processor.ts: createTrainStep on the dataset by reference), and publishes the outcome to
- * `results` before the job completes. A candidate's own failure (NaN, OOM, a bad architecture) is a
+ * (train-processor.ts: createTrainStep on the dataset by reference), and returns its outcome as the
+ * job's return value, a ResultMessage (the orchestrator reads it as the job completes). A candidate's own failure (NaN, OOM, a bad architecture) is a
  * result. So is a try that runs past `timeoutMs`: its child is killed ('training-timeout'), and a
  * child that died on every try of the job ('training-oom': a V8 heap abort, the kernel's OOM killer).
  * A child that died on an earlier try (a kill, a crash) fails only that try: BullMQ retries it with
- * backoff in a fresh child, and as nothing was published, exactly one result is. A malformed job
+ * backoff in a fresh child, and as a job completes once, exactly one result is returned. A malformed job
  * (an UnrecoverableError from the child) fails at once.
  */
 export function createTrainHandler(deps: TrainHandlerDeps): QueueHandler<'train'> {
@@ -73,10 +69,8 @@ export function createTrainHandler(deps: TrainHandlerDeps): QueueHandler<'train'
     } finally {
       clearTimeout(timer);
     }
-    // An export's result is its job's own (the model files): it is no tell of the search.
-    if (job.export) return result;
-    await deps.publish({ searchId: job.searchId, candidateId: job.candidateId, step: 'train', worker: deps.worker, startedAt: startedAt.toISOString(), finishedAt: deps.now().toISOString(), payload: result });
-    observe(result, deps.metrics);
-    return result;
+    // An export's result (the model files) is read from its kept job: it is no tell of the search, nor a candidate's outcome.
+    if (!job.export) observe(result, deps.metrics);
+    return { searchId: job.searchId, candidateId: job.candidateId, step: 'train', worker: deps.worker, startedAt: startedAt.toISOString(), finishedAt: deps.now().toISOString(), payload: result };
   };
 }

@@ -25,7 +25,8 @@ describe('createWorkerMetrics', () => {
     const text = await registry.metrics();
     expect(sampleValue(text, 'nasfleet_jobs_total', { queue: 'llm', outcome: 'completed' })).toBe(2);
     expect(sampleValue(text, 'nasfleet_jobs_total', { queue: 'llm', outcome: 'retried' })).toBe(1);
-    expect(sampleValue(text, 'nasfleet_jobs_total', { outcome: 'failed' })).toBeUndefined();
+    // Every outcome of the role's queue is there from the start, at 0 (rate() cannot see a series' first value).
+    expect(sampleValue(text, 'nasfleet_jobs_total', { queue: 'llm', outcome: 'failed' })).toBe(0);
     expect(sampleValue(text, 'nasfleet_candidates_total', { step: 'generate', outcome: 'ok', failure_class: 'none' })).toBe(1);
     expect(sampleValue(text, 'nasfleet_candidates_total', { step: 'check', outcome: 'failed', failure_class: 'syntax' })).toBe(2);
   });
@@ -57,8 +58,12 @@ describe('createWorkerMetrics', () => {
     expect(sampleValue(text, 'nasfleet_llm_tokens_per_second_count', { model: 'm' })).toBeUndefined();
   });
 
-  it('training: seconds by outcome, and images per second when the trainer measured them', async () => {
+  it('training: seconds by outcome (both there at 0 before any training), and images per second when the trainer measured them', async () => {
     const { registry, metrics } = setup('train', 1);
+    const before = await registry.metrics();
+    expect(sampleValue(before, 'nasfleet_train_duration_seconds_count', { outcome: 'ok' })).toBe(0);
+    expect(sampleValue(before, 'nasfleet_train_duration_seconds_bucket', { outcome: 'failed', le: '+Inf' })).toBe(0);
+    expect(sampleValue(before, 'nasfleet_jobs_total', { queue: 'train', outcome: 'completed' })).toBe(0);
     metrics.training({ seconds: 12, ok: true, imagesPerSecond: 800 });
     metrics.training({ seconds: 2700, ok: false });
     const text = await registry.metrics();

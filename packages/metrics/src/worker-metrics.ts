@@ -74,8 +74,11 @@ function llmInstruments(registers: Registry[]) {
 
 /** The train role's instruments. */
 function trainInstruments(registers: Registry[]) {
+  const seconds = new Histogram({ name: 'nasfleet_train_duration_seconds', help: "Wall time of one candidate's proxy training, by outcome (ok, failed)", labelNames: ['outcome'], buckets: TRAIN_SECONDS, registers });
+  // Both outcomes from the start at 0, as the counters below: trainings that all end between two scrapes still show in rate().
+  for (const outcome of ['ok', 'failed']) seconds.zero({ outcome });
   return {
-    seconds: new Histogram({ name: 'nasfleet_train_duration_seconds', help: "Wall time of one candidate's proxy training, by outcome (ok, failed)", labelNames: ['outcome'], buckets: TRAIN_SECONDS, registers }),
+    seconds,
     imagesPerSecond: new Histogram({ name: 'nasfleet_train_images_per_second', help: 'Training throughput of one candidate (training images times epochs over training time)', buckets: IMAGES_PER_SECOND, registers }),
   };
 }
@@ -100,6 +103,7 @@ export function createWorkerMetrics(registry: Registry, options: WorkerMetricsOp
   for (const step of (role === 'llm' ? ['generate', 'check'] : ['train']) satisfies CandidateStep[]) {
     for (const failureClass of [null, ...FailureClass.options]) candidates.inc({ step, ...outcomeLabels(failureClass) }, 0);
   }
+  for (const outcome of ['completed', 'retried', 'failed']) jobs.inc({ queue: role, outcome }, 0);
   const llm = role === 'llm' ? llmInstruments(registers) : null;
   const train = role === 'train' ? trainInstruments(registers) : null;
   new Gauge({ name: 'nasfleet_worker_concurrency', help: 'Jobs this worker runs at once', labelNames: ['role'], registers }).set({ role }, options.concurrency);

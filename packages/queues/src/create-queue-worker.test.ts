@@ -28,7 +28,12 @@ const worker = (handler: QueueHandler<'train'>, options: Partial<QueueWorkerOpti
   open.push(w);
   return w;
 };
-const ok = (candidateId: string): TrainJobResult => ({ candidateId, outcome: { status: 'ok', fitness: 70 }, metrics: {} });
+/** A train job's return value: the ResultMessage carrying `payload`. */
+const asResult = (job: { searchId: string; candidateId: string }, payload: TrainJobResult) => ({
+  searchId: job.searchId, candidateId: job.candidateId, step: 'train' as const, worker: { id: 'w', host: 'h', pid: 1 },
+  startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:00:01.000Z', payload,
+});
+const ok = (job: { searchId: string; candidateId: string }) => asResult(job, { candidateId: job.candidateId, outcome: { status: 'ok', fitness: 70 }, metrics: {} });
 const finished = async (id: string): Promise<Job> =>
   waitFor(async () => {
     const job = await producer.queue('train').getJob(id);
@@ -60,7 +65,7 @@ describe('createQueueWorker: payloads and results are parsed', () => {
     let calls = 0;
     worker(async (job) => {
       calls += 1;
-      return ok(job.candidateId);
+      return ok(job);
     });
     const job = await finished('bad');
     expect(await job.getState()).toBe('failed');
@@ -75,21 +80,21 @@ describe('createQueueWorker: payloads and results are parsed', () => {
     const seen: unknown[] = [];
     worker(async (job) => {
       seen.push(job.dataset.validation);
-      return ok(job.candidateId);
+      return ok(job);
     });
     const id = await producer.enqueueTrain(trainJob('s1', 'c1'));
     const job = await finished(id);
     expect(await job.getState()).toBe('completed');
-    expect(job.returnvalue).toEqual(ok('c1'));
+    expect(job.returnvalue).toEqual(ok({ searchId: 's1', candidateId: 'c1' }));
     expect(seen).toEqual([{ fraction: 0.1, seed: 0 }]);
   });
 
   it('a handler that returns a malformed result fails once, as unrecoverable, naming the field', async () => {
     newProducer();
-    worker(async () => ({ candidateId: 'c1', outcome: { status: 'great' } }) as never);
+    worker(async (job) => ({ ...ok(job), payload: { candidateId: 'c1', outcome: { status: 'great' } } }) as never);
     const job = await finished(await producer.enqueueTrain(trainJob('s1', 'c1')));
     expect(job.attemptsMade).toBe(1);
-    expect(job.failedReason).toMatch(/^the train handler returned an invalid result for job .*: outcome\.status: /);
+    expect(job.failedReason).toMatch(/^the train handler returned an invalid result for job .*: payload\.outcome\.status: /);
   });
 
   it('an UnrecoverableError from the handler fails the job at once', async () => {
@@ -113,7 +118,7 @@ describe('createQueueWorker: transient errors are retried with backoff', () => {
       calls.push({ attempt: ctx.attempt, at: Date.now() });
       if (ctx.attempt === 1) throw 'server busy';
       if (ctx.attempt === 2) throw new Error('connection reset');
-      return ok(job.candidateId);
+      return ok(job);
     });
     const job = await finished(await producer.enqueueTrain(trainJob('s1', 'c1')));
     expect(await job.getState()).toBe('completed');
@@ -132,10 +137,10 @@ describe('createQueueWorker with a sandbox (a BullMQ child process running a .ts
   it('runs the job in a child that sees the parsed payload; a killed child fails only its try, and the retry runs in a fresh child', async () => {
     newProducer();
     const killed: number[] = [];
-    const w = worker(async (_job, ctx) => {
+    const w = worker(async (job, ctx) => {
       const done = ctx.runInChild();
       if (ctx.attempt === 1) ctx.killChild();
-      return (await done) as TrainJobResult;
+      return asResult(job, (await done) as TrainJobResult);
     }, { sandbox });
     w.worker.on('progress', (_job, progress) => {
       const p = ChildProgress.safeParse(progress);
@@ -144,7 +149,7 @@ describe('createQueueWorker with a sandbox (a BullMQ child process running a .ts
     const job = await finished(await producer.enqueueTrain(holding('c1', { holdMs: 3000 })));
     expect(await job.getState()).toBe('completed');
     expect(job.attemptsMade).toBe(2);
-    const result = job.returnvalue as TrainJobResult;
+    const result = (job.returnvalue as { payload: TrainJobResult }).payload;
     expect(result.metrics.fraction).toBe(0.1);
     // --max-old-space-size=256 reached the child (V8 adds a little for the young generation); the default is GiBs.
     expect(result.metrics.heapLimitMb).toBeGreaterThanOrEqual(256);
@@ -157,7 +162,7 @@ describe('createQueueWorker with a sandbox (a BullMQ child process running a .ts
 
   it('an UnrecoverableError thrown in the child keeps its name across the process boundary: no retry', async () => {
     newProducer();
-    worker(async (_job, ctx) => (await ctx.runInChild()) as TrainJobResult, { sandbox });
+    worker(async (job, ctx) => asResult(job, (await ctx.runInChild()) as TrainJobResult), { sandbox });
     const job = await finished(await producer.enqueueTrain(holding('c2', { holdMs: 0, fail: 'unrecoverable' })));
     expect(await job.getState()).toBe('failed');
     expect(job.attemptsMade).toBe(1);
@@ -169,8 +174,8 @@ describe('createQueueWorker with a sandbox (a BullMQ child process running a .ts
 describe('worker slots', () => {
   it('each connected worker counts its concurrency, read from its client name; a worker that closed counts no more', async () => {
     newProducer();
-    const a = worker(async (payload) => ok(payload.candidateId), { name: 'train-a', concurrency: 3 });
-    const b = worker(async (payload) => ok(payload.candidateId));
+    const a = worker(async (payload) => ok(payload), { name: 'train-a', concurrency: 3 });
+    const b = worker(async (payload) => ok(payload));
     await Promise.all([a.worker.waitUntilReady(), b.worker.waitUntilReady()]);
     await waitFor(async () => ((await workerSlots(producer.queue('train'))).workers === 2 ? true : null), 'two workers to show');
     expect(await workerSlots(producer.queue('train'))).toEqual({ workers: 2, slots: 4 });

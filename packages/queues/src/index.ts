@@ -3,6 +3,7 @@ export * from './queue-config.ts';
 export * from './job-id.ts';
 export * from './connections.ts';
 export * from './result-message.ts';
+export * from './result-listener.ts';
 export * from './queue-specs.ts';
 export * from './queue-producer.ts';
 export * from './create-queue-worker.ts';

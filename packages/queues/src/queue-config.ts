@@ -38,9 +38,9 @@ export const QueueConfig = z.object({
   llm: retryPolicy({ attempts: 3, backoffMs: 30_000 }),
   // Training: a child process that died (killed, crashed) is tried once more; a candidate's own failure is a result, never a retry.
   train: retryPolicy({ attempts: 2, backoffMs: 5_000 }),
-  // The orchestrator's consumption of a result (its store may be briefly unavailable).
-  results: retryPolicy({ attempts: 5, backoffMs: 1_000 }),
-  // Completed jobs kept for inspection; a repeated enqueue of a kept job is still a no-op.
+  // Completed jobs kept: a job's return value is its result, read from here when no orchestrator listened as it
+  // finished (keep more than the candidates in flight across the fleet; a result removed unread is asked for again);
+  // a repeated enqueue of a kept job is still a no-op.
   removeOnComplete: retention({ count: 1_000, ageSeconds: 24 * 3600 }),
   // Failed jobs kept longer: they are what an operator looks at.
   removeOnFail: retention({ count: 10_000, ageSeconds: 7 * 24 * 3600 }),

@@ -2,17 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startRedis } from '@nasfleet/fleet-testing';
 import type { TestRedis } from '@nasfleet/fleet-testing';
-import { createQueueWorker } from './create-queue-worker.ts';
 import { jobIdFor } from './job-id.ts';
 import { parseQueueConfig } from './queue-config.ts';
 import { queueMetrics } from './queue-metrics.ts';
 import { createQueueProducer, QueuePayloadError } from './queue-producer.ts';
 import type { QueueProducer } from './queue-producer.ts';
-import type { ResultMessage } from './result-message.ts';
-import { generateJob, generateResult, trainJob, trainResult } from './testing/fixtures.ts';
-import { waitFor } from '@nasfleet/fleet-testing';
+import { generateJob, trainJob } from './testing/fixtures.ts';
 
-/** The producers on a real redis-server and real BullMQ: key layout, de-duplication, the results queue, metrics. */
+/** The producers on a real redis-server and real BullMQ: key layout, de-duplication, metrics. */
 
 let redis: TestRedis;
 let client: Redis;
@@ -48,15 +45,14 @@ afterAll(async () => {
 });
 
 describe('queue names under a hash tag', () => {
-  it('every key of the three queues lies under {nasfleet}: <prefix>:<queue>:…', async () => {
+  it('every key of both queues lies under {nasfleet}: <prefix>:<queue>:…', async () => {
     const p = producer();
     await p.enqueueGenerate(generateJob('s1', 'c1'));
     await p.enqueueTrain(trainJob('s1', 'c2'));
-    await p.publishResult(trainResult('s1', 'c2'));
     const all = await keys();
     expect(all.length).toBeGreaterThan(3);
-    for (const key of all) expect(key).toMatch(/^\{nasfleet\}:(llm|train|results):/);
-    for (const queue of ['llm', 'train', 'results']) expect(all.some((k) => k.startsWith(`{nasfleet}:${queue}:`))).toBe(true);
+    for (const key of all) expect(key).toMatch(/^\{nasfleet\}:(llm|train):/);
+    for (const queue of ['llm', 'train']) expect(all.some((k) => k.startsWith(`{nasfleet}:${queue}:`))).toBe(true);
     // A job's hash holds the payload under the derived id.
     expect(await client.hget(`{nasfleet}:llm:${jobIdFor('generate', 's1', 'c1')}`, 'data')).toContain('"searchId":"s1"');
   });
@@ -114,41 +110,20 @@ describe('job ids derived from search + candidate (+ step)', () => {
   });
 });
 
-describe('the results queue', () => {
-  it('results round-trip: a consumer gets each message parsed, as published, once per candidate and step', async () => {
-    const p = producer();
-    const messages = [trainResult('s1', 'c1'), generateResult('s1', 'c1'), trainResult('s1', 'c2', 12)];
-    for (const m of messages) await p.publishResult(m);
-    // A worker that publishes again after a crash: nothing new.
-    await p.publishResult(trainResult('s1', 'c1', 99));
-    const got: ResultMessage[] = [];
-    const consumer = createQueueWorker('results', async (message) => {
-      got.push(message);
-    }, { redisUrl: redis.url });
-    open.push(consumer);
-    await waitFor(() => got.length >= 3, 'three results');
-    await waitFor(async () => (await p.queue('results').getJobCounts('completed')).completed === 3, 'three completed');
-    expect(got).toHaveLength(3);
-    expect(got.sort((a, b) => `${a.candidateId}${a.step}`.localeCompare(`${b.candidateId}${b.step}`))).toEqual([
-      messages[1], messages[0], messages[2],
-    ]);
-  });
-});
-
 describe('queueMetrics', () => {
   it('one Prometheus text for all queues: each family once, a sample per queue and state', async () => {
     const p = producer();
     await p.enqueueGenerate(generateJob('s1', 'c1'));
     await p.enqueueGenerate(generateJob('s1', 'c2'));
     await p.enqueueTrain(trainJob('s1', 'c1'));
-    const text = await queueMetrics([p.queue('llm'), p.queue('train'), p.queue('results')]);
+    const text = await queueMetrics([p.queue('llm'), p.queue('train')]);
     const lines = text.trim().split('\n');
     expect(lines.filter((l) => l === '# HELP bullmq_job_count Number of jobs in the queue by state')).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('# TYPE bullmq_job_completed_total'))).toHaveLength(1);
     expect(lines).toContain('bullmq_job_count{queue="llm", state="waiting"} 2');
     expect(lines).toContain('bullmq_job_count{queue="train", state="waiting"} 1');
-    expect(lines).toContain('bullmq_job_count{queue="results", state="waiting"} 0');
-    expect(lines.filter((l) => l.startsWith('bullmq_job_failed_total{'))).toHaveLength(3);
+    expect(lines).toContain('bullmq_job_count{queue="train", state="active"} 0');
+    expect(lines.filter((l) => l.startsWith('bullmq_job_failed_total{'))).toHaveLength(2);
     // Each family's header comes before its samples.
     const header = lines.indexOf('# TYPE bullmq_job_count gauge');
     expect(lines.findIndex((l) => l.startsWith('bullmq_job_count{'))).toBeGreaterThan(header);

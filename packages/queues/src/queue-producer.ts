@@ -21,8 +21,6 @@ export interface QueueProducer {
   enqueueGenerate(job: PayloadInputOf<'llm'>): Promise<string>;
   /** Adds a TrainJob to `train`; returns its job id (same de-duplication). `keepResult`: the job stays after it ends (an export's result is its model). */
   enqueueTrain(job: PayloadInputOf<'train'>, options?: { keepResult?: boolean }): Promise<string>;
-  /** Adds a worker's ResultMessage to `results`; returns its job id. A second publication of the same step's result adds nothing. */
-  publishResult(result: PayloadInputOf<'results'>): Promise<string>;
   /** The BullMQ queue behind a name (opened on first use), for inspection and metrics. */
   queue(name: QueueName): Queue;
   readonly config: QueueConfig;
@@ -59,7 +57,6 @@ export function createQueueProducer(options: { redisUrl: string; config?: QueueC
     config,
     enqueueGenerate: (job) => add('llm', job),
     enqueueTrain: (job, options) => add('train', job, options?.keepResult === true),
-    publishResult: (result) => add('results', result),
     queue,
     async close() {
       const queues = [...open.values()];

@@ -20,14 +20,16 @@ const envelope = {
   finishedAt: z.iso.datetime(),
 };
 
+/** A generate step's result: what an LLM worker's job returns. */
+export const GenerateResultMessage = z.object({ ...envelope, step: z.literal('generate'), payload: GenerateOutput });
+/** A training's result: what a training worker's job returns (an export's too; it is no tell of its search). */
+export const TrainResultMessage = z.object({ ...envelope, step: z.literal('train'), payload: TrainJobResult });
+
 /**
- * One message on the `results` queue: a step's outcome for one candidate, as the orchestrator (the
- * one writer) consumes it. `step` says which payload it carries: `{ generate, check }` from an LLM
+ * A step's outcome for one candidate, as the orchestrator (the one writer) applies it: the return
+ * value of the step's job. `step` says which payload it carries: `{ generate, check }` from an LLM
  * worker, a TrainJobResult from a training worker.
  */
-export const ResultMessage = z.discriminatedUnion('step', [
-  z.object({ ...envelope, step: z.literal('generate'), payload: GenerateOutput }),
-  z.object({ ...envelope, step: z.literal('train'), payload: TrainJobResult }),
-]);
+export const ResultMessage = z.discriminatedUnion('step', [GenerateResultMessage, TrainResultMessage]);
 export type ResultMessage = z.infer<typeof ResultMessage>;
 export type ResultMessageInput = z.input<typeof ResultMessage>;

@@ -1,6 +1,6 @@
 import type { CheckResult } from '@nasfleet/contracts';
 import { ModelFiles, TrainJobResult } from '@nasfleet/contracts';
-import { jobIdFor } from '@nasfleet/queues';
+import { jobIdFor, TrainResultMessage } from '@nasfleet/queues';
 import type { QueueProducer } from '@nasfleet/queues';
 import type { Trainable } from '../runner-types.ts';
 
@@ -35,7 +35,9 @@ export async function exportStatus(producer: QueueProducer, searchId: string, ca
   const state = await job.getState();
   if (state === 'failed') return { state: 'failed', ...none, error: job.failedReason || 'the export job failed' };
   if (state !== 'completed') return { state: state === 'active' ? 'training' : 'waiting', ...none };
-  const result = TrainJobResult.safeParse(job.returnvalue);
+  // The job returns a ResultMessage; an export kept from before results were return values holds the bare TrainJobResult.
+  const message = TrainResultMessage.safeParse(job.returnvalue);
+  const result = message.success ? { success: true as const, data: message.data.payload } : TrainJobResult.safeParse(job.returnvalue);
   if (!result.success) return { state: 'failed', ...none, error: 'the export job returned no valid result' };
   if (result.data.outcome.status === 'failed') return { state: 'failed', ...none, error: `training failed (${result.data.outcome.failure.class}): ${result.data.outcome.failure.message}` };
   const files = ModelFiles.safeParse(result.data.model);

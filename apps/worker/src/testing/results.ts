@@ -6,14 +6,14 @@ import { waitFor } from '@nasfleet/fleet-testing';
 
 export { waitFor };
 
-/** Every message on `results` for a candidate (in any state), parsed: what the orchestrator would get. */
+/** The results of a candidate's completed jobs on both queues (their return values), parsed: what the orchestrator would get. */
 export async function resultsFor(producer: QueueProducer, candidateId: string): Promise<ResultMessage[]> {
-  const jobs = await producer.queue('results').getJobs(['wait', 'active', 'delayed', 'completed', 'failed', 'prioritized']);
-  return jobs.filter((j) => (j.data as { candidateId?: string }).candidateId === candidateId).map((j) => ResultMessage.parse(j.data));
+  const jobs = [...(await producer.queue('llm').getJobs(['completed'])), ...(await producer.queue('train').getJobs(['completed']))];
+  return jobs.map((j) => ResultMessage.parse(j.returnvalue)).filter((m) => m.candidateId === candidateId);
 }
 
 
-/** The job once it has finished (completed or failed): a result is published before its job completes, so a test waits for both. */
+/** The job once it has finished (completed or failed). */
 export function finishedJob(producer: QueueProducer, queue: QueueName, id: string): Promise<Job> {
   return waitFor(async () => {
     const job = await producer.queue(queue).getJob(id);

@@ -1,3 +1,4 @@
+import type { ResultMessageInput } from '../result-message.ts';
 import type { PayloadInputOf } from '../queue-specs.ts';
 
 /** Payloads for the queue tests: plain JSON as producers send it. */
@@ -26,12 +27,12 @@ const worker = { id: 'w1', host: 'box', pid: 123 };
 const times = { startedAt: '2025-01-01T00:00:00.000Z', finishedAt: '2025-01-01T00:00:01.500Z' };
 
 /** A train step's result message. */
-export function trainResult(searchId: string, candidateId: string, fitness = 81.5): PayloadInputOf<'results'> {
+export function trainResult(searchId: string, candidateId: string, fitness = 81.5): ResultMessageInput {
   return { searchId, candidateId, step: 'train', worker, ...times, payload: { candidateId, outcome: { status: 'ok', fitness }, metrics: { trainMs: 1500, steps: 2 } } };
 }
 
 /** A generate step's result message whose answer failed its check. */
-export function generateResult(searchId: string, candidateId: string): PayloadInputOf<'results'> {
+export function generateResult(searchId: string, candidateId: string): ResultMessageInput {
   return {
     searchId, candidateId, step: 'generate', worker, ...times,
     payload: {
