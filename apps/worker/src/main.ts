@@ -8,9 +8,21 @@ import { startWorker } from './start-worker.ts';
  * exit code 0); a second signal stops at once and leaves them to be retried as stalled. A bad
  * environment is one `error:` line and exit code 1.
  */
-const log = (line: string): void => {
-  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+/** Lines of one turn of the event loop written together (a busy worker logs a line per job; a write is a syscall). */
+let buffered = '';
+const flush = (): void => {
+  if (buffered === '') return;
+  const text = buffered;
+  buffered = '';
+  process.stderr.write(text);
 };
+const log = (line: string): void => {
+  if (buffered === '') setImmediate(flush);
+  buffered += `${new Date().toISOString()} ${line}\n`;
+};
+// Whatever ends the process (an exit, an uncaught error), the last lines are written.
+process.on('exit', flush);
+const exit = (code: number): never => process.exit(code);
 
 async function main(): Promise<void> {
   const config = readWorkerConfig();
@@ -22,7 +34,7 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals): void => {
     if (closing) {
       log(`${signal} again: closing without waiting for the jobs in progress`);
-      void running.close(true).finally(() => process.exit(1));
+      void running.close(true).finally(() => exit(1));
       return;
     }
     closing = true;
@@ -30,11 +42,11 @@ async function main(): Promise<void> {
     running.close().then(
       () => {
         log('closed');
-        process.exit(0);
+        exit(0);
       },
       (error: unknown) => {
         log(`error while closing: ${(error as Error).message}`);
-        process.exit(1);
+        exit(1);
       },
     );
   };
@@ -43,6 +55,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  flush();
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`error: ${message}\n`);
   if (!(error instanceof WorkerConfigError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

@@ -81,7 +81,7 @@ describe('a worker\'s /metrics', () => {
     const port = await metricsPort(w);
     const fresh = await scrape(port);
     expect(sampleValue(fresh, 'nasfleet_worker_concurrency', { role: 'llm' })).toBe(1);
-    expect(sampleValue(fresh, 'nasfleet_jobs_total', { queue: 'llm', outcome: 'completed' })).toBeUndefined();
+    expect(sampleValue(fresh, 'nasfleet_jobs_total', { queue: 'llm', outcome: 'completed' })).toBe(0);
     expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).text()).toBe('ok\n');
 
     await producer.enqueueGenerate(nb201Job('n1'));
@@ -97,7 +97,7 @@ describe('a worker\'s /metrics', () => {
       const t = await scrape(port);
       return sampleValue(t, 'nasfleet_jobs_total', { queue: 'llm', outcome: 'failed' }) === 1 && sampleValue(t, 'nasfleet_jobs_total', { queue: 'llm', outcome: 'completed' }) === 2 && t;
     }, 'two completed jobs and one failed in the metrics');
-    expect(sampleValue(text, 'nasfleet_jobs_total', { queue: 'llm', outcome: 'retried' })).toBeUndefined();
+    expect(sampleValue(text, 'nasfleet_jobs_total', { queue: 'llm', outcome: 'retried' })).toBe(0);
     expect(sampleValue(text, 'nasfleet_candidates_total', { step: 'generate', outcome: 'ok', failure_class: 'none' })).toBe(2);
     expect(sampleValue(text, 'nasfleet_candidates_total', { step: 'check', outcome: 'ok', failure_class: 'none' })).toBe(2);
     // One LLM call (the rule operator makes none; the missing model's request failed): its tokens as the result records them.

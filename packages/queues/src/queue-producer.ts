@@ -19,6 +19,11 @@ export class QueuePayloadError extends Error {
 export interface QueueProducer {
   /** Adds a GenerateJob to `llm`; returns its job id. Enqueueing the same search + candidate again adds nothing while the first is kept. */
   enqueueGenerate(job: PayloadInputOf<'llm'>): Promise<string>;
+  /**
+   * Adds several GenerateJobs in one round trip (BullMQ's addBulk: one MULTI); returns their job ids.
+   * Each is parsed first: one that its schema rejects adds none of them. The same de-duplication.
+   */
+  enqueueGenerates(jobs: readonly PayloadInputOf<'llm'>[]): Promise<string[]>;
   /** Adds a TrainJob to `train`; returns its job id (same de-duplication). `keepResult`: the job stays after it ends (an export's result is its model). */
   enqueueTrain(job: PayloadInputOf<'train'>, options?: { keepResult?: boolean }): Promise<string>;
   /** The BullMQ queue behind a name (opened on first use), for inspection and metrics. */
@@ -46,16 +51,25 @@ export function createQueueProducer(options: { redisUrl: string; config?: QueueC
     return q;
   };
   async function add<Q extends QueueName>(name: Q, input: PayloadInputOf<Q>, keep = false): Promise<string> {
+    const { data, jobId } = parsedJob(name, input);
+    const job = await queue(name).add(name, data, { jobId, ...(keep ? { removeOnComplete: false, removeOnFail: false } : {}) });
+    return job.id ?? jobId;
+  }
+  function parsedJob<Q extends QueueName>(name: Q, input: PayloadInputOf<Q>): { data: unknown; jobId: string } {
     const spec = QUEUE_SPECS[name];
     const parsed = spec.payload.safeParse(input);
     if (!parsed.success) throw new QueuePayloadError(`cannot add to queue ${name}: ${formatZodError(parsed.error)}`);
-    const jobId = (spec.jobId as (p: unknown) => string)(parsed.data);
-    const job = await queue(name).add(name, parsed.data, { jobId, ...(keep ? { removeOnComplete: false, removeOnFail: false } : {}) });
-    return job.id ?? jobId;
+    return { data: parsed.data, jobId: (spec.jobId as (p: unknown) => string)(parsed.data) };
   }
   return {
     config,
     enqueueGenerate: (job) => add('llm', job),
+    async enqueueGenerates(jobs) {
+      if (jobs.length === 0) return [];
+      const parsed = jobs.map((job) => parsedJob('llm', job));
+      const added = await queue('llm').addBulk(parsed.map(({ data, jobId }) => ({ name: 'llm', data, opts: { jobId } })));
+      return added.map((job, i) => job.id ?? parsed[i]!.jobId);
+    },
     enqueueTrain: (job, options) => add('train', job, options?.keepResult === true),
     queue,
     async close() {
