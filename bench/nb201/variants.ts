@@ -9,9 +9,10 @@ export interface Variant {
 type LlmaticSwitches = NonNullable<SearchConfigInput['llmatic']>;
 
 /**
- * The hybrid's switches beyond the paper, as bench rows `hybrid/<name>`: each alone, then the
- * combinations worth keeping from tuning on seeds 0–19 (docs/algorithms.md §3 has the figures).
- * `sample+t6+sat3` was the best there; `sample+t6` is the combination the switches were built for.
+ * The hybrid's switches beyond the paper, as bench rows `hybrid/<name>`: each alone, then combinations
+ * tuned on seeds 0–199 (docs/algorithms.md §3 has the figures). `sample+t6+exploit` is the best found:
+ * samples as seeds, a tournament of 6 among elites, and from the 200th result on three parent draws in
+ * four as regularized evolution makes them (a tournament of 10 among the 100 most recent successes).
  */
 const HYBRID_SWITCHES: [string, LlmaticSwitches][] = [
   ['sample-seeding', { seeding: 'sample' }],
@@ -19,10 +20,15 @@ const HYBRID_SWITCHES: [string, LlmaticSwitches][] = [
   ['in-flight-cap-2', { inFlightCap: 2 }],
   ['saturation-3', { saturation: 3 }],
   ['lineage-steering', { lineageSteering: true }],
+  ['elites-per-niche-3', { elitesPerNiche: 3 }],
+  ['exploit', { exploitShare: 0.75 }],
   ['sample+t6', { seeding: 'sample', tournamentSize: 6 }],
-  ['sample+t6+cap2', { seeding: 'sample', tournamentSize: 6, inFlightCap: 2 }],
   ['sample+t6+sat3', { seeding: 'sample', tournamentSize: 6, saturation: 3 }],
-  ['sample20+t6+sat3', { seeding: 'sample', seedNetworks: 20, tournamentSize: 6, saturation: 3 }],
+  ['sample+t6+exploit', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75 }],
+  // Other ways of exploiting measured in tuning, none better there: from the first result on, the fittest elite only, with runners-up per niche.
+  ['sample+t6+exploit-from-start', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, exploitAfter: 0 }],
+  ['sample+t6+exploit-best-elite', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.25, exploitAfter: 0, exploitPopulation: 0 }],
+  ['sample+t6+exploit+k3', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, elitesPerNiche: 3 }],
 ];
 
 /**

@@ -71,7 +71,7 @@ export const SearchConfig = z
         ablationPopulation: z.number().int().positive().default(100),
         /** network-archive-only: an individual's temperature change when its child enters the network archive (+) or not (−). */
         populationTemperatureStep: unit.default(0.1),
-        // Beyond the paper (issue 10), each off by default and measured one by one (README's NB201 table):
+        // Beyond the paper (issue 10), each off by default and measured one by one (docs/algorithms.md §3):
         /** A parent with this many children in flight is passed over while others are not (null: no cap). */
         inFlightCap: z.number().int().positive().nullable().default(null),
         /** A parent whose last this-many told children all repeated known architectures is passed over (null: never). */
@@ -80,6 +80,18 @@ export const SearchConfig = z
         seeding: z.enum(['initial', 'sample']).default('initial'),
         /** Hybrid: a random-prompt mutation reuses a prompt whose edit improved on this lineage, when one did. */
         lineageSteering: z.boolean().default(false),
+        /**
+         * Exploitation: once `exploitAfter` results were told, this share of parent draws (mutations and the first
+         * parent of a crossover) is the best of `exploitTournament` uniform draws among the `exploitPopulation` most
+         * recently told trained networks, as regularized evolution draws its parents; with `exploitPopulation` 0, the
+         * fittest elite not passed over (0: never).
+         */
+        exploitShare: unit.default(0),
+        exploitAfter: z.number().int().nonnegative().default(200),
+        exploitPopulation: z.number().int().nonnegative().default(100),
+        exploitTournament: z.number().int().positive().default(10),
+        /** Network archive: networks kept per niche as parents (its elite and the next fittest distinct ones; 1: the elite only, the paper). */
+        elitesPerNiche: z.number().int().positive().default(1),
       })
       .prefault({}),
     memory: z

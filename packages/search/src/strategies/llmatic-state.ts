@@ -49,6 +49,8 @@ export const LlmaticStateSchema = z.object({
   pending: z.record(z.string(), PendingSchema),
   /** With `llmatic.saturation`: per parent, how many told children in a row repeated a known architecture. */
   streaks: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** With `llmatic.elitesPerNiche` > 1: per niche, the runners-up kept as parents beside its elite. */
+  reserve: z.record(z.string(), z.array(z.string())).optional(),
   lineage: z.object({ byParent: z.record(z.string(), z.array(z.object({ at: z.number().int().nonnegative(), entry: MemoryEntry }))) }),
   seedsTold: z.number().int().nonnegative(),
 });

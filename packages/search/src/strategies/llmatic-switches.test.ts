@@ -77,4 +77,43 @@ describe('llmatic switches beyond the paper', () => {
     plain.tell([ok(c!, 20, spread(1), { feedback: { problem: '', suggestion: '', intent: c!.prompt!.intent } })]);
     expect(new Set(plain.ask(30).map((r) => r.prompt!.id)).size).toBeGreaterThan(1);
   });
+
+  it('exploitShare: once exploitAfter results were told, parents come from a tournament among the most recent successes', () => {
+    const recentOnly = (after: number) => {
+      const engine = make({ exploitShare: 1, exploitAfter: after, exploitPopulation: 4, exploitTournament: 2, mutationProbability: 1, tournamentSize: 1 });
+      seeded(engine);
+      const recent = engine.candidates().filter((c) => c.result).sort((a, b) => a.toldAt! - b.toldAt!).slice(-4).map((c) => c.id);
+      const parents = engine.ask(40).map((r) => r.parents[0]!.id);
+      return { parents, inRecent: parents.filter((id) => recent.includes(id)).length };
+    };
+    // After 12 told results (the 4 most recent hold the fittest, 1000): every parent is one of those 4, not only the fittest.
+    const on = recentOnly(12);
+    expect(on.inRecent).toBe(40);
+    expect(new Set(on.parents).size).toBeGreaterThan(1);
+    // Not yet (13 results needed): uniform draws among the 12 elites, most of them older than the last 4.
+    expect(recentOnly(13).inRecent).toBeLessThan(30);
+  });
+
+  it('exploitPopulation 0: the exploiting draw is the fittest elite not passed over', () => {
+    const engine = make({ exploitShare: 1, exploitAfter: 0, exploitPopulation: 0, mutationProbability: 1 });
+    seeded(engine);
+    const best = engine.best()!.id;
+    expect(engine.ask(20).every((r) => r.parents[0]!.id === best)).toBe(true);
+  });
+
+  it('elitesPerNiche: a niche keeps its runners-up as parents beside its elite', () => {
+    const runnerUpParents = (elitesPerNiche: number) => {
+      const engine = make({ elitesPerNiche, tournamentSize: 1, mutationProbability: 1, exploitShare: 0 });
+      seeded(engine);
+      // Three more networks in the niche of the fittest (same descriptors), less fit than it, one a repeat.
+      const [a, b, c] = engine.ask(3);
+      engine.claimHash(a!.id, 'a-hash');
+      engine.tell([ok(a!, 900, spread(11), { canonicalHash: 'a-hash' }), ok(b!, 800, spread(11), { canonicalHash: 'b-hash' }), ok(c!, 900, spread(11), { canonicalHash: 'a-hash' })]);
+      const parents = engine.ask(300).map((r) => r.parents[0]!.id);
+      return { a: parents.includes(a!.id), b: parents.includes(b!.id), c: parents.includes(c!.id) };
+    };
+    expect(runnerUpParents(1)).toEqual({ a: false, b: false, c: false });
+    // Room for two runners-up: the 900 and the 800; the repeat of the 900 adds no parent.
+    expect(runnerUpParents(3)).toEqual({ a: true, b: true, c: false });
+  });
 });

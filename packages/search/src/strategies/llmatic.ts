@@ -9,7 +9,8 @@ import { LlmaticStateSchema } from './llmatic-state.ts';
 import type { LlmaticState, PendingChild } from './llmatic-state.ts';
 import { offerToPopulation, similarMembers } from './network-population.ts';
 import { addCuriosity, createPromptArchive, mostCurious, offerPrompt } from './prompt-archive.ts';
-import { childrenInFlight, drawParent, improvingPrompts, repeatedKnown } from './parent-choice.ts';
+import { childrenInFlight, drawParent, exploitParent, improvingPrompts, repeatedKnown } from './parent-choice.ts';
+import { offerRunnerUp, removeRunnerUp, runnersUp } from './niche-reserve.ts';
 import { createPromptPopulation, stepMemberTemperature } from './prompt-population.ts';
 import { bareProposal } from './strategy.ts';
 import type { Proposal, Strategy, StrategyContext } from './strategy.ts';
@@ -62,7 +63,10 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
 
   /** Who may be a parent: the network archive's elites, or prompt-archive-only's population. */
   function parentPool(ctx: StrategyContext): { id: string; fitness: number }[] {
-    if (ctx.config.llmatic.ablation !== 'prompt-archive-only') return elites(network!);
+    if (ctx.config.llmatic.ablation !== 'prompt-archive-only') {
+      const extra = runnersUp(state!.reserve).map((id) => ({ id, fitness: ctx.log.fitness(id)! }));
+      return extra.length ? [...elites(network!), ...extra] : elites(network!);
+    }
     return state!.population!.map((id) => ({ id, fitness: ctx.log.fitness(id)! }));
   }
 
@@ -73,7 +77,13 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     const busy = cap === null ? null : childrenInFlight(ctx.log, Object.keys(state!.pending));
     const streaks = state!.streaks;
     const passedOver = (id: string) => (busy !== null && (busy.get(id) ?? 0) >= cap!) || (cfg.saturation !== null && (streaks?.[id] ?? 0) >= cfg.saturation);
-    return drawParent(parentPool(ctx), ctx.rng, selection, cfg.tournamentSize, passedOver);
+    const pool = parentPool(ctx);
+    // The chance is drawn only where exploitation may happen, so a search without it draws exactly as before.
+    if (cfg.exploitShare > 0 && ctx.log.toldIds().length >= cfg.exploitAfter && ctx.rng.chance(cfg.exploitShare)) {
+      const exploited = exploitParent(ctx.log, ctx.rng, cfg.exploitPopulation, cfg.exploitTournament, pool, passedOver);
+      if (exploited !== null) return exploited;
+    }
+    return drawParent(pool, ctx.rng, selection, cfg.tournamentSize, passedOver);
   }
 
   /**
@@ -158,6 +168,18 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     }
     const placed = insert(network!, { id, fitness, descriptors, payload: null });
     network = placed.archive;
+    const keep = cfg.elitesPerNiche - 1;
+    if (keep > 0) {
+      const reserve = (state!.reserve ??= {});
+      const fitnessOf = (m: string) => ctx.log.fitness(m)!;
+      if (placed.outcome === 'rejected') {
+        // A repeat of a known architecture adds no new parent.
+        if (!repeatedKnown(ctx.log, id)) offerRunnerUp(reserve, placed.niche, id, keep, fitnessOf);
+      } else {
+        removeRunnerUp(reserve, placed.niche, id);
+        if (placed.previous) offerRunnerUp(reserve, placed.niche, placed.previous.id, keep, fitnessOf);
+      }
+    }
     return placed.outcome !== 'rejected';
   }
 
@@ -263,11 +285,11 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     snapshot() {
       if (!state) return null;
       // Keys in the schema's order whenever the optional parts were added, so a restore serialises identically.
-      const { collective, temperature, population, promptPopulation, populationScore, pending: inFlight, streaks, lineage, seedsTold } = state;
+      const { collective, temperature, population, promptPopulation, populationScore, pending: inFlight, streaks, reserve, lineage, seedsTold } = state;
       return structuredClone({
         network: snapshotArchive(network!), prompts: snapshotArchive(promptArchive!), collective, temperature,
         ...(population ? { population } : {}), ...(promptPopulation ? { promptPopulation, populationScore: populationScore ?? 0 } : {}),
-        pending: inFlight, ...(streaks ? { streaks } : {}), lineage, seedsTold,
+        pending: inFlight, ...(streaks ? { streaks } : {}), ...(reserve ? { reserve } : {}), lineage, seedsTold,
       });
     },
   };

@@ -25,6 +25,35 @@ export function drawParent(
   return best.id;
 }
 
+/**
+ * An exploiting parent draw: the best of `tournament` uniform draws among the `population` most recently
+ * told successful candidates (regularized evolution's parent choice: after a search has found a good
+ * region, most of its recent results lie there), or with `population` 0 the fittest of `pool` not
+ * `passedOver`. Null when there is nothing to draw from.
+ */
+export function exploitParent(
+  log: CandidateLog,
+  rng: Rng,
+  population: number,
+  tournament: number,
+  pool: readonly { id: string; fitness: number }[],
+  passedOver: (id: string) => boolean,
+): string | null {
+  if (population > 0) {
+    const recent: { id: string; fitness: number }[] = [];
+    const told = log.toldIds();
+    for (let i = told.length - 1; i >= 0 && recent.length < population; i--) {
+      const fitness = log.fitness(told[i]!);
+      if (fitness !== null) recent.push({ id: told[i]!, fitness });
+    }
+    return drawParent(recent, rng, 'tournament', tournament);
+  }
+  const open = pool.filter((p) => !passedOver(p.id));
+  let best: { id: string; fitness: number } | null = null;
+  for (const p of open.length ? open : pool) if (!best || p.fitness > best.fitness) best = p;
+  return best?.id ?? null;
+}
+
 /** How many children each parent has in flight (`pendingIds`: the asked, untold children). */
 export function childrenInFlight(log: CandidateLog, pendingIds: Iterable<string>): Map<string, number> {
   const counts = new Map<string, number>();
