@@ -118,8 +118,8 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     state = status;
   };
 
-  const generateJob = (p: Pending) => ({ searchId, request: p.request, space: spec.space, llm: spec.llm, promptSetHash: engine.promptSetHash ?? deps.prompts.hash });
-  const enqueueGenerate = (p: Pending) => producer.enqueueGenerate(generateJob(p));
+  const enqueueGenerate = (p: Pending) =>
+    producer.enqueueGenerate({ searchId, request: p.request, space: spec.space, llm: spec.llm, promptSetHash: engine.promptSetHash ?? deps.prompts.hash });
   /** The TrainJob of a candidate whose check passed (spaces that train). */
   const enqueueTrain = (p: Pending, architecture: unknown) => {
     if (!trainable(space)) throw new Error(`search ${searchId}: the space ${spec.space.name} trains nothing`);
@@ -189,10 +189,12 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     const requests = engine.ask(n);
     const askedAt = now().toISOString();
     journal({ op: 'ask', n, ids: requests.map((r) => r.id), at: askedAt });
-    const fresh = requests.map((request): Pending => ({ request, generated: null, askedAt }));
-    for (const p of fresh) pending.set(p.request.id, p);
-    // One round trip for the lot (addBulk), however many a group of results freed.
-    later(() => producer.enqueueGenerates(fresh.map(generateJob)));
+    for (const request of requests) {
+      const p: Pending = { request, generated: null, askedAt };
+      pending.set(request.id, p);
+      // One add each, not one addBulk: ioredis can lose a MULTI that is in flight when the connection drops (ioredis#800), and the runner would wait on it forever.
+      later(() => enqueueGenerate(p));
+    }
   };
 
   /** Runs `f` while the runner drives its search; a deposed writer stops (its state says so) instead of throwing. */

@@ -81,19 +81,6 @@ describe('job ids derived from search + candidate (+ step)', () => {
     expect(await again.queue('llm').getJobCounts('waiting')).toEqual({ waiting: 3 });
   });
 
-  it('several generate jobs in one addBulk: the same ids, options and de-duplication; a malformed one adds none of them', async () => {
-    const p = producer();
-    await p.enqueueGenerate(generateJob('s1', 'c000001'));
-    const ids = await p.enqueueGenerates([generateJob('s1', 'c000001'), generateJob('s1', 'c000002'), generateJob('s1', 'c000003')]);
-    expect(ids).toEqual(['c000001', 'c000002', 'c000003'].map((c) => jobIdFor('generate', 's1', c)));
-    expect(await p.queue('llm').getJobCounts('waiting')).toEqual({ waiting: 3 });
-    expect((await p.queue('llm').getJob(ids[2]!))?.opts).toMatchObject({ attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: { count: 1000 } });
-    const bad = { ...generateJob('s1', 'c000005'), space: { name: '' } };
-    await expect(p.enqueueGenerates([generateJob('s1', 'c000004'), bad as never])).rejects.toThrow(/cannot add to queue llm: space\.name/);
-    expect(await p.queue('llm').getJobCounts('waiting')).toEqual({ waiting: 3 });
-    expect(await p.enqueueGenerates([])).toEqual([]);
-  });
-
   it('ids with the characters BullMQ refuses in custom ids (":" and integers) still work and stay distinct', async () => {
     const p = producer();
     const a = await p.enqueueTrain(trainJob('search:1', 'c:1'));

@@ -19,11 +19,6 @@ export class QueuePayloadError extends Error {
 export interface QueueProducer {
   /** Adds a GenerateJob to `llm`; returns its job id. Enqueueing the same search + candidate again adds nothing while the first is kept. */
   enqueueGenerate(job: PayloadInputOf<'llm'>): Promise<string>;
-  /**
-   * Adds several GenerateJobs in one round trip (BullMQ's addBulk: one MULTI); returns their job ids.
-   * Each is parsed first: one that its schema rejects adds none of them. The same de-duplication.
-   */
-  enqueueGenerates(jobs: readonly PayloadInputOf<'llm'>[]): Promise<string[]>;
   /** Adds a TrainJob to `train`; returns its job id (same de-duplication). `keepResult`: the job stays after it ends (an export's result is its model). */
   enqueueTrain(job: PayloadInputOf<'train'>, options?: { keepResult?: boolean }): Promise<string>;
   /** The BullMQ queue behind a name (opened on first use), for inspection and metrics. */
@@ -64,12 +59,6 @@ export function createQueueProducer(options: { redisUrl: string; config?: QueueC
   return {
     config,
     enqueueGenerate: (job) => add('llm', job),
-    async enqueueGenerates(jobs) {
-      if (jobs.length === 0) return [];
-      const parsed = jobs.map((job) => parsedJob('llm', job));
-      const added = await queue('llm').addBulk(parsed.map(({ data, jobId }) => ({ name: 'llm', data, opts: { jobId } })));
-      return added.map((job, i) => job.id ?? parsed[i]!.jobId);
-    },
     enqueueTrain: (job, options) => add('train', job, options?.keepResult === true),
     queue,
     async close() {
