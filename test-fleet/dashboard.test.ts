@@ -115,6 +115,8 @@ describe('the dashboard page of a running search', () => {
     await page.locator('#candidate-code').waitFor();
     expect((await page.locator('#candidate-code').textContent())!.length).toBeGreaterThan(10);
     const ancestors = page.locator('#candidate .tree .ancestors .node-button');
+    // The view re-renders as answers and events arrive: wait for the tree itself, not just the code.
+    await ancestors.first().waitFor();
     expect(await ancestors.count()).toBeGreaterThan(0);
     expect(await page.locator('#candidate h3', { hasText: 'Diff against its parent' }).count()).toBe(1);
     console.log(`screenshot ${await screenshot(page, 'dashboard-candidate')}`);
