@@ -1,3 +1,4 @@
+import { createParser } from 'eventsource-parser';
 import { FleetError } from './fleet-client.ts';
 import type { FleetClient } from './fleet-client.ts';
 
@@ -9,76 +10,46 @@ export interface SseMessage {
 }
 
 /**
- * An incremental text/event-stream parser (the WHATWG rules the API needs): lines end in LF, CRLF or
- * CR; `event`, `data` (several lines joined by LF), `id` and `retry` fields; `:` comments skipped; an
- * event is complete at a blank line (and dispatched only if it had data); its id becomes the last
- * event id then, and persists across events. An event cut off by a dropped connection counts for nothing.
+ * An incremental text/event-stream parser: eventsource-parser (the WHATWG rules: lines end in LF,
+ * CRLF or CR; `event`, `data` (several lines joined by LF), `id` and `retry` fields; `:` comments
+ * skipped; an event is complete at a blank line, and dispatched only if it had data), plus what a
+ * client that resumes needs: the last event id, which persists across events and connections (what
+ * Last-Event-ID sends), and the server's retry delay. An event cut off by a dropped connection
+ * counts for nothing.
  */
 export class SseParser {
-  private buffer = '';
-  private event = '';
-  private data: string[] = [];
-  private sawData = false;
-  /** The id fields read so far; it becomes the last event id when its event is complete. */
-  private idBuffer: string | null;
   /** The id of the last complete event (what Last-Event-ID sends). */
   lastEventId: string | null;
   retryMs: number | null = null;
+  private completed: SseMessage[] = [];
+  private readonly parser = createParser({
+    onEvent: (e) => {
+      if (e.id !== undefined) this.lastEventId = e.id;
+      this.completed.push({ event: e.event ?? 'message', id: this.lastEventId, data: e.data });
+    },
+    onRetry: (ms) => {
+      this.retryMs = ms;
+    },
+  });
 
   constructor(lastEventId: string | null = null) {
     this.lastEventId = lastEventId;
-    this.idBuffer = lastEventId;
   }
 
   /** A new connection: what was read of an unfinished event is dropped; the last event id is kept. */
   reset(): void {
-    this.buffer = '';
-    this.event = '';
-    this.data = [];
-    this.sawData = false;
-    this.idBuffer = this.lastEventId;
+    this.parser.reset();
   }
 
   /** Feeds decoded text; returns the events it completed. */
   push(text: string): SseMessage[] {
-    this.buffer += text;
-    const out: SseMessage[] = [];
-    for (;;) {
-      const end = this.buffer.search(/\r\n|\r|\n/);
-      // A lone CR at the very end may be the first half of a CRLF: wait for more.
-      if (end < 0 || (this.buffer[end] === '\r' && end === this.buffer.length - 1)) break;
-      const line = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + (this.buffer.startsWith('\r\n', end) ? 2 : 1));
-      const message = this.line(line);
-      if (message) out.push(message);
-    }
+    this.parser.feed(text);
+    const out = this.completed;
+    this.completed = [];
     return out;
-  }
-
-  private line(line: string): SseMessage | null {
-    if (line === '') {
-      this.lastEventId = this.idBuffer;
-      const message = this.sawData ? { event: this.event || 'message', id: this.lastEventId, data: this.data.join('\n') } : null;
-      this.event = '';
-      this.data = [];
-      this.sawData = false;
-      return message;
-    }
-    if (line.startsWith(':')) return null;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'event') this.event = value;
-    else if (field === 'data') {
-      this.data.push(value);
-      this.sawData = true;
-    } else if (field === 'id' && !value.includes('\0')) this.idBuffer = value;
-    else if (field === 'retry' && /^\d+$/.test(value)) this.retryMs = Number(value);
-    return null;
   }
 }
 
-/** Why a stream is being opened again. */
 export interface Reconnect {
   attempt: number;
   lastEventId: string | null;
