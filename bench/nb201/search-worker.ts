@@ -30,8 +30,10 @@ export async function runJob(job: Job): Promise<JobResult> {
       if (told === 500) trainingsAt500 = seen.size;
     },
   });
+  const pick = report.atCheckpoint[500];
+  const optimumAt500 = pick !== null && pick !== undefined && table.indexOf(pick.arch) === table.best(job.dataset, job.signal).index;
   return {
-    ...job, hit: report.firstTopHit, hitTrainings: report.firstTopHitTrainings,
+    ...job, optimumAt500, hit: report.firstTopHit, hitTrainings: report.firstTopHitTrainings,
     at500: report.atCheckpoint[500]?.test200 ?? null, atEnd: report.atCheckpoint[job.evaluations]?.test200 ?? null,
     coverage: report.coverage, trainingsAt500, failures: report.failures, ms: performance.now() - t0,
   };
