@@ -2,28 +2,36 @@ import { readWorkerConfig, WorkerConfigError } from './config.ts';
 import { startWorker } from './start-worker.ts';
 
 /**
- * A fleet worker process: `node --import tsx apps/worker/src/main.ts` with REDIS_URL and
- * WORKER_ROLE=llm|train (see config.ts for the rest). Logs to stderr: a line when ready, one per
- * job, one when closed. SIGTERM or SIGINT closes it gracefully (the jobs in progress finish, then
- * exit code 0); a second signal stops at once and leaves them to be retried as stalled. A bad
- * environment is one `error:` line and exit code 1.
+ * Log lines are written together, at most every LOG_FLUSH_MS or once 64 KB wait: a busy worker logs a
+ * line per job, and each write to a pipe is a syscall that blocks while the reader is behind.
  */
-/** Lines of one turn of the event loop written together (a busy worker logs a line per job; a write is a syscall). */
+const LOG_FLUSH_MS = 50;
 let buffered = '';
+let timer: NodeJS.Timeout | null = null;
 const flush = (): void => {
+  if (timer) clearTimeout(timer);
+  timer = null;
   if (buffered === '') return;
   const text = buffered;
   buffered = '';
   process.stderr.write(text);
 };
 const log = (line: string): void => {
-  if (buffered === '') setImmediate(flush);
   buffered += `${new Date().toISOString()} ${line}\n`;
+  if (buffered.length >= 65_536) flush();
+  else timer ??= setTimeout(flush, LOG_FLUSH_MS).unref();
 };
 // Whatever ends the process (an exit, an uncaught error), the last lines are written.
 process.on('exit', flush);
 const exit = (code: number): never => process.exit(code);
 
+/**
+ * A fleet worker process: `node --import tsx apps/worker/src/main.ts` with REDIS_URL and
+ * WORKER_ROLE=llm|train (see config.ts for the rest). Logs to stderr: a line when ready, one per
+ * job, one when closed. SIGTERM or SIGINT closes it gracefully (the jobs in progress finish, then
+ * exit code 0); a second signal stops at once and leaves them to be retried as stalled. A bad
+ * environment is one `error:` line and exit code 1.
+ */
 async function main(): Promise<void> {
   const config = readWorkerConfig();
   const running = await startWorker(config, log);
