@@ -17,6 +17,7 @@
  *
  *   npm run bench:fleet -- [--quick] [--help] …
  */
+import { resolve } from 'node:path';
 import { createQueueProducer, parseQueueConfig } from '@nasfleet/queues';
 import { createRedisStore } from '@nasfleet/store';
 import type { NodeProcess } from '@nasfleet/fleet-testing';
@@ -51,7 +52,7 @@ async function run(o: BenchOptions, cleanup: Cleanup): Promise<void> {
   cleanup.add('store', () => store.close(), 3000);
   const producer = createQueueProducer({ redisUrl: redis.url, config: queueConfig });
   cleanup.add('producer', () => producer.close(), 3000);
-  const fleet = { redisUrl: redis.url, prefix };
+  const fleet = { redisUrl: redis.url, prefix, ...(o.cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(o.cpuProfDir)}`] } : {}) };
 
   const wanted = o.phases;
   progress(`starting the orchestrator${wanted.has('p1') || wanted.has('p2') ? ' and an LLM worker' : ''}`);

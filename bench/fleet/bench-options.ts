@@ -25,6 +25,8 @@ export interface BenchOptions {
   codeStrategy: string;
   seed: number;
   pollMs: number;
+  /** Where the orchestrator and LLM worker write V8 CPU profiles (null: not profiled). */
+  cpuProfDir: string | null;
 }
 
 export const USAGE = `npm run bench:fleet -- [options]
@@ -53,6 +55,7 @@ takes half a training job per answer (P7). Starts its own redis-server unless RE
                              operator's crossover throws on some residual parents, see the report)
   --seed N                   every search's seed (1)
   --poll-ms MS               the orchestrator's POLL_MS: how long a submitted search waits to be picked up (100)
+  --cpu-prof DIR             write the orchestrator's and LLM workers' V8 CPU profiles (.cpuprofile) to DIR
   --help                     this text`;
 
 function positiveInt(flag: string, value: string | undefined, fallback: number, min = 1): number {
@@ -70,7 +73,7 @@ export function parseBenchOptions(args: string[]): BenchOptions | null {
     options: {
       quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
       'bare-jobs': s, rounds: s, evaluations: s, depth: s, 'llm-concurrency': s, 'supply-evaluations': s, 'per-worker': s, workers: s, 'train-ms': s,
-      'p7-workers': s, 'p7-train-ms': s, 'p7-evaluations': s, strategy: s, 'code-strategy': s, seed: s, 'poll-ms': s, phases: s,
+      'p7-workers': s, 'p7-train-ms': s, 'p7-evaluations': s, strategy: s, 'code-strategy': s, seed: s, 'poll-ms': s, phases: s, 'cpu-prof': s,
     },
   });
   if (values.help) return null;
@@ -102,5 +105,6 @@ export function parseBenchOptions(args: string[]): BenchOptions | null {
     codeStrategy: values['code-strategy'] ?? 'regularized-evolution',
     seed: positiveInt('seed', values.seed, 1, 0),
     pollMs: positiveInt('poll-ms', values['poll-ms'], 100),
+    cpuProfDir: values['cpu-prof'] ?? null,
   };
 }

@@ -7,6 +7,8 @@ import type { Cleanup } from './cleanup.ts';
 export interface FleetEnv {
   redisUrl: string;
   prefix: string;
+  /** Node flags for every fleet process (the bench's --cpu-prof: `--cpu-prof --cpu-prof-dir=DIR`). */
+  nodeArgs?: string[];
 }
 
 /** Stops a process with SIGTERM (graceful: jobs in progress finish), SIGKILL when it has not exited after `graceMs`. */
@@ -20,9 +22,9 @@ async function stopProcess(p: NodeProcess, graceMs = 15_000): Promise<void> {
 }
 
 /** Starts a fleet process as a user does (`node --import tsx <script>`), registered with `cleanup` so it is stopped whatever happens. */
-async function startRegistered(cleanup: Cleanup, name: string, script: string, env: Record<string, string>, ready: RegExp): Promise<{ process: NodeProcess; stop: () => Promise<void> }> {
+async function startRegistered(cleanup: Cleanup, name: string, script: string, env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<{ process: NodeProcess; stop: () => Promise<void> }> {
   // The bench's own variables (PATH, NODE_OPTIONS, …) plus the fleet's, as a shell would pass them.
-  const p = await startNodeProcess(script, { ...process.env, ...env }, ready);
+  const p = await startNodeProcess(script, { ...process.env, ...env }, ready, undefined, nodeArgs);
   const stop = cleanup.add(name, () => stopProcess(p));
   return { process: p, stop };
 }
@@ -35,14 +37,14 @@ async function startRegistered(cleanup: Cleanup, name: string, script: string, e
 export function startOrchestratorProcess(cleanup: Cleanup, fleet: FleetEnv, pollMs: number) {
   return startRegistered(cleanup, 'orchestrator', 'apps/orchestrator/src/main.ts', {
     REDIS_URL: fleet.redisUrl, QUEUE_PREFIX: fleet.prefix, POLL_MS: String(pollMs), ORCHESTRATOR_ID: 'bench-orchestrator',
-  }, /orchestrator .* ready/);
+  }, /orchestrator .* ready/, fleet.nodeArgs);
 }
 
 /** A real LLM worker, apps/worker/src/main.ts with WORKER_ROLE=llm and WORKER_CONCURRENCY=`concurrency`. */
 export function startLlmWorkerProcess(cleanup: Cleanup, fleet: FleetEnv, id: string, concurrency: number) {
   return startRegistered(cleanup, `llm worker ${id}`, 'apps/worker/src/main.ts', {
     REDIS_URL: fleet.redisUrl, QUEUE_PREFIX: fleet.prefix, WORKER_ROLE: 'llm', WORKER_ID: id, WORKER_CONCURRENCY: String(concurrency),
-  }, / ready: role /);
+  }, / ready: role /, fleet.nodeArgs);
 }
 
 /**

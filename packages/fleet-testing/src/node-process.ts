@@ -21,11 +21,11 @@ export interface NodeProcess {
 
 /**
  * Starts `script` (relative to the repository root) with exactly the environment `env` (a test passes
- * its own, plus the process's variables) and waits for a line matching `ready` (rejects with its
+ * its own, plus the process's variables) and `nodeArgs` before it (e.g. `--cpu-prof`) and waits for a line matching `ready` (rejects with its
  * output if it exits first or stays silent; a silent one is killed first).
  */
-export async function startNodeProcess(script: string, env: Record<string, string | undefined>, ready: RegExp, readyTimeoutMs = 90_000): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startNodeProcess(script: string, env: Record<string, string | undefined>, ready: RegExp, readyTimeoutMs = 90_000, nodeArgs: readonly string[] = []): Promise<NodeProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   const take = (chunk: Buffer) => {
