@@ -42,6 +42,8 @@ export const VARIANTS: Variant[] = [
   ...(['network-archive-only', 'prompt-archive-only', 'mutation-only', 'crossover-only', 'random-generation'] as const).map((ablation) => ({
     name: `llmatic/${ablation}`, config: { strategy: 'llmatic' as const, llmatic: { ablation } },
   })),
+  // Beyond the paper: samples as seeds (what llmatic loses at 100 in flight is its seeding from one network).
+  { name: 'llmatic/sample-seeding', config: { strategy: 'llmatic', llmatic: { seeding: 'sample' } } },
   { name: 'hybrid', config: { strategy: 'hybrid' } },
   // The switches beyond the paper (issue 10), each alone on the hybrid, then the combinations tuned on seeds < 1000.
   ...HYBRID_SWITCHES.map(([name, llmatic]) => ({ name: `hybrid/${name}`, config: { strategy: 'hybrid' as const, llmatic } })),
