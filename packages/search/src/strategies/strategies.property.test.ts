@@ -117,6 +117,10 @@ const variants: [string, (seed: number) => SearchConfigInput][] = [
     (seed) => ({ strategy: 'llmatic', seed, generationSize: 10, networkArchive: archive, llmatic: { ablation, seedNetworks: 1 + (seed % 10), seedingBudget: 1 + (seed % 40) } }),
   ]),
   ['hybrid', (seed) => ({ strategy: 'hybrid', seed, generationSize: 10, networkArchive: archive, llmatic: { seedNetworks: 1 + (seed % 10), seedingBudget: 1 + (seed % 40) } })],
+  ['hybrid, switches beyond the paper (exploitation, runners-up per niche, saturation)', (seed) => ({
+    strategy: 'hybrid', seed, generationSize: 10, networkArchive: archive,
+    llmatic: { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, exploitAfter: seed % 30, exploitPopulation: seed % 3 === 0 ? 0 : 1 + (seed % 50), elitesPerNiche: 1 + (seed % 4), saturation: seed % 2 ? 3 : null },
+  })],
   ['hybrid, ablation prompt-archive-only', (seed) => ({ strategy: 'hybrid', seed, generationSize: 10, networkArchive: archive, llmatic: { ablation: 'prompt-archive-only' } })],
   ['feedback-memory', (seed) => ({ strategy: 'feedback-memory', seed, networkArchive: archive, memory: { window: 1 + (seed % 6) } })],
   ['feedback-memory, no improver', (seed) => ({ strategy: 'feedback-memory', seed, networkArchive: archive, memory: { improver: false } })],
