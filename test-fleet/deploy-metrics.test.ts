@@ -8,6 +8,7 @@ import { createRedisStore } from '@nasfleet/store';
 import type { SearchStore } from '@nasfleet/store';
 import { createRuleResponder } from '../test/support/rule-responder.ts';
 import type { RuleResponder } from '../test/support/rule-responder.ts';
+import { AnswerGate } from './support/dashboard-fleet.ts';
 import { freePort } from './support/deploy-files.ts';
 import { loadDashboard, panelQueries, REPO, substitute } from './support/deploy-dashboard.ts';
 import { startDeployPrometheus } from './support/deploy-prometheus.ts';
@@ -56,7 +57,16 @@ beforeAll(async () => {
   responder = createRuleResponder({ inputShape: [28, 28, 1], numClasses: 10 });
   // Broken answers, so that failure classes reach the metrics (the first requests get them).
   responder.next('no-code', 'ramble', 'no-code');
-  double = await startOllamaDouble({ models: [MODEL], respond: responder });
+  // Answers wait at a gate until Prometheus has scraped the search's series at 0: a counter's first
+  // scraped value is invisible to rate(), and the broken answers come first.
+  const gate = new AnswerGate(0);
+  double = await startOllamaDouble({
+    models: [MODEL],
+    respond: async (request) => {
+      await gate.take();
+      return responder(request);
+    },
+  });
   fleet = new FleetProcesses({ ...process.env, REDIS_URL: redis.url });
   const metricsEnv = { METRICS_PORT: '0', METRICS_HOST: '127.0.0.1' };
   const [orchestrator, llm, train] = await Promise.all([
@@ -86,6 +96,9 @@ beforeAll(async () => {
   // NB201 first, until the broken answers are spent: the code search's candidates then train (a
   // histogram's first observation creates its series, which rate() cannot see: several must succeed).
   await submit(store, nb201, 'deploy-nb201');
+  await waitFor(async () => (await p.query('nasfleet_search_results_total{search="deploy-nb201", outcome="failed", failure_class="extraction"}')).length > 0, 'the search\'s series scraped', 60_000, 200);
+  await new Promise((r) => setTimeout(r, 1_500));
+  gate.open();
   await waitFor(async () => responder.turns.length > 4, 'the broken answers spent on NB201', 120_000, 100);
   await submit(store, code, 'deploy-code');
   for (const id of ['deploy-nb201', 'deploy-code']) expect((await searchEnded(store, id)).status, fleet.logs()).toBe('done');

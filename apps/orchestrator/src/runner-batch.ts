@@ -16,13 +16,21 @@ export const emptyBatch = (): RunnerBatch => ({ entries: [], records: [], effect
 
 /**
  * Stores a batch in one fenced, atomic step (store.commit: provenance records and journal entries
- * together, one round trip), then runs its effects. Returns the last seq the entries got (null when
- * there were none) and their size in JSON bytes.
+ * together, one round trip), then starts its effects without waiting for them: what they do is
+ * journaled already, so the runner's next operation need not wait a round trip, and an effect that
+ * fails (Redis away) goes to `onEffectError` and is made good by the runner's sweep (a job that is not
+ * in Redis is enqueued again). Returns the last seq the entries got (null when there were none), their
+ * size in JSON bytes, and the effects' settling (for callers that must know they landed).
  */
-export async function storeBatch(store: SearchStore, searchId: string, fence: number, batch: RunnerBatch): Promise<{ lastSeq: number | null; bytes: number }> {
+export async function storeBatch(
+  store: SearchStore, searchId: string, fence: number, batch: RunnerBatch, onEffectError: (error: Error) => void,
+): Promise<{ lastSeq: number | null; bytes: number; effects: Promise<void> }> {
   let bytes = 0;
   for (const entry of batch.entries) bytes += JSON.stringify(entry).length;
   const seqs = batch.entries.length + batch.records.length > 0 ? await store.commit(searchId, { records: batch.records, entries: batch.entries }, fence) : [];
-  await Promise.all(batch.effects.map((effect) => effect()));
-  return { lastSeq: seqs.at(-1) ?? null, bytes };
+  const effects = Promise.all(batch.effects.map((effect) => effect())).then(
+    () => undefined,
+    (error: unknown) => onEffectError(error instanceof Error ? error : new Error(String(error))),
+  );
+  return { lastSeq: seqs.at(-1) ?? null, bytes, effects };
 }

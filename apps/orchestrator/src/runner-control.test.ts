@@ -72,6 +72,7 @@ async function drive(runner: SearchRunner, store: SearchStore, searchId: string,
     if (!job) return;
     handled.add(job.request.id);
     await runner.handle(await resultOf(job));
+    await runner.enqueued();
   }
 }
 
@@ -84,6 +85,7 @@ describe('search runner care', () => {
     await submitSearch(store, spec({ evaluations: 4 }), { id: 'prov' });
     const runner = runnerOn(store, 'prov');
     await runner.start();
+    await runner.enqueued();
     await drive(runner, store, 'prov', new Set());
     expect(runner.state).toBe('done');
     const restored = await toldCount(store, 'prov');
@@ -110,11 +112,13 @@ describe('search runner care', () => {
     await submitSearch(store, spec(), { id: 'ctl' });
     const runner = runnerOn(store, 'ctl');
     await runner.start();
+    await runner.enqueued();
     const handled = new Set<string>();
     const asked = async () => (await engineOf(store, 'ctl')).status().asked;
     expect(await asked()).toBe(3);
 
     await runner.control(await store.requestStatus('ctl', 'paused'));
+    await runner.enqueued();
     expect((await store.getSearch('ctl'))?.status).toBe('paused');
     await drive(runner, store, 'ctl', handled);
     expect(await toldCount(store, 'ctl')).toBe(3);
@@ -122,6 +126,7 @@ describe('search runner care', () => {
     expect(await waiting('ctl', handled)).toEqual([]);
 
     await runner.control(await store.requestStatus('ctl', 'running'));
+    await runner.enqueued();
     expect((await store.getSearch('ctl'))?.status).toBe('running');
     expect(await asked()).toBe(6);
     await drive(runner, store, 'ctl', handled, 4);
@@ -129,6 +134,7 @@ describe('search runner care', () => {
     expect(queued.length).toBeGreaterThan(0);
 
     await runner.control(await store.requestStatus('ctl', 'cancelled'));
+    await runner.enqueued();
     expect(runner.state).toBe('cancelled');
     expect((await store.getSearch('ctl'))?.status).toBe('cancelled');
     for (const job of queued) expect(await producer.queue('llm').getJob(jobIdFor('generate', 'ctl', job.request.id))).toBeUndefined();
@@ -136,6 +142,7 @@ describe('search runner care', () => {
     expect(await store.acquireLease('ctl', 'o2', 10_000)).not.toBeNull();
     const told = await toldCount(store, 'ctl');
     await runner.handle(await resultOf(queued[0]!));
+    await runner.enqueued();
     expect(await toldCount(store, 'ctl')).toBe(told);
   });
 
@@ -144,6 +151,7 @@ describe('search runner care', () => {
     await submitSearch(store, spec({ depth: 2 }), { id: 'sweep' });
     const runner = runnerOn(store, 'sweep');
     await runner.start();
+    await runner.enqueued();
     const [a, b] = await waiting('sweep', new Set());
     const tries = new Map<string, number>();
     const failing = new Worker('llm', async (job) => {
@@ -161,6 +169,7 @@ describe('search runner care', () => {
 
     await waitFor(async () => {
       await runner.sweep();
+      await runner.enqueued();
       return (await failed(a!.request.id)) === false;
     }, 'the exhausted job to be tried again', 60_000, 500);
     const job = await producer.queue('llm').getJob(jobIdFor('generate', 'sweep', a!.request.id));
@@ -177,11 +186,13 @@ describe('search runner care', () => {
       const handled = new Set<string>();
       let runner = runnerOn(store, id, { snapshotEvery: 2, trimJournal });
       await runner.start();
+      await runner.enqueued();
       if (stopAt !== null) {
         await drive(runner, store, id, handled, stopAt);
         await runner.stop();
         runner = runnerOn(store, id, { snapshotEvery: 2, trimJournal });
         await runner.start();
+        await runner.enqueued();
       }
       await drive(runner, store, id, handled);
       expect(runner.state).toBe('done');

@@ -38,8 +38,13 @@ export interface SearchRunner {
   engineStatus(): EngineStatus | null;
   /** Takes the lease (false, and nothing done, while another owner holds it), restores the search, re-enqueues what its candidates in flight need, tops up. */
   start(): Promise<boolean>;
-  /** Applies one worker result; a repeated one or one for a candidate not at that step changes nothing. Resolves once what it caused is journaled. */
+  /**
+   * Applies one worker result; a repeated one or one for a candidate not at that step changes nothing.
+   * Resolves once what it caused is journaled; the jobs it enqueues may still be on their way (enqueued()).
+   */
   handle(message: ResultMessage): Promise<void>;
+  /** Resolves once every job enqueued so far has been added (or failed to be, for the sweep to make good). */
+  enqueued(): Promise<void>;
   /** Several results in one batch (one store commit), in the order given; then the search is topped up once. */
   handleMany(messages: readonly ResultMessage[]): Promise<void>;
   /** Applies what a client asked the search to become (the record's `requested`): pause, resume, cancel. */

@@ -59,6 +59,8 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
   const retried = new Map<string, number>();
   const token = () => lease?.token ?? 0;
 
+  /** Every batch's effects (jobs being enqueued) settled: they run while the runner goes on (storeBatch); a sweep or a cancel waits for them. */
+  let inFlightEffects: Promise<void> = Promise.resolve();
   /** The current operation's writes (runner-batch.ts); null between operations. */
   let batch: RunnerBatch | null = null;
   let finishing = false;
@@ -92,7 +94,10 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
   const flush = async (): Promise<void> => {
     const done = current();
     batch = null;
-    const stored = await storeBatch(store, searchId, token(), done);
+    const stored = await storeBatch(store, searchId, token(), done, (error) =>
+      log(`search ${searchId}: enqueueing failed (${error.message}); the next sweep enqueues what is missing`));
+    const earlier = inFlightEffects;
+    inFlightEffects = stored.effects.then(() => earlier);
     lastSeq = stored.lastSeq ?? lastSeq;
     journalBytes += stored.bytes;
     if (finishing) return finish();
@@ -247,11 +252,17 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
       log(`search ${searchId}: the ${gone.step} job of ${gone.id} is not in Redis (removed before its result was read, or never added); it is enqueued again`);
     }
   };
-  const sweepNow = async (): Promise<void> => settle(await sweepJobs(producer, searchId, onWorkers(), retried, now().getTime(), log));
+  const sweepNow = async (): Promise<void> => {
+    // Jobs still being added are not missing.
+    await inFlightEffects;
+    await settle(await sweepJobs(producer, searchId, onWorkers(), retried, now().getTime(), log));
+  };
 
   /** Cancelling: the search ends now; jobs not started yet are taken off the queues (running ones finish, their results are dropped). */
   const cancel = async (): Promise<void> => {
     await end('cancelled');
+    // A job still being added would escape the removal below.
+    await inFlightEffects;
     for (const { id, step } of onWorkers()) {
       const job = await producer.queue(step === 'generate' ? 'llm' : 'train').getJob(jobIdFor(step, searchId, id));
       await job?.remove().catch(() => undefined);
@@ -349,6 +360,7 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
       return true;
     },
     handle: (message) => handleMany([message]),
+    enqueued: () => inFlightEffects,
     handleMany,
     async control(record) {
       await guarded(() => applyControl(record));
