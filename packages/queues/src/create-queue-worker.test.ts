@@ -1,9 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Queue, UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
-import { startRedis } from '@nasfleet/fleet-testing';
-import type { TestRedis } from '@nasfleet/fleet-testing';
 import type { TrainJobResult } from '@nasfleet/contracts';
 import { createQueueWorker } from './create-queue-worker.ts';
 import type { QueueHandler, QueueWorkerOptions } from './create-queue-worker.ts';
@@ -13,16 +10,16 @@ import { createQueueProducer } from './queue-producer.ts';
 import type { QueueProducer } from './queue-producer.ts';
 import { ChildProgress } from './sandboxed-processor.ts';
 import { trainJob } from './testing/fixtures.ts';
+import { useQueueTestRedis } from './testing/test-redis.ts';
 import { slotsOf, slottedName, workerNameOf, workerSlots } from './worker-slots.ts';
 import { waitFor } from '@nasfleet/fleet-testing';
 
 /** createQueueWorker on a real redis-server and real BullMQ: parsing both ways, what is retried and what is not, sandboxed children. */
 
 const config: QueueConfigInput = { train: { attempts: 3, backoffMs: 200, jitter: 0.5 } };
-let redis: TestRedis;
-let client: Redis;
+const redis = useQueueTestRedis();
+const { open } = redis;
 let producer: QueueProducer;
-const open: { close(): Promise<void> }[] = [];
 const worker = (handler: QueueHandler<'train'>, options: Partial<QueueWorkerOptions> = {}) => {
   const w = createQueueWorker('train', handler, { redisUrl: redis.url, config, ...options });
   open.push(w);
@@ -40,20 +37,10 @@ const finished = async (id: string): Promise<Job> =>
     return job && (job.finishedOn !== undefined ? job : null);
   }, `job ${id} to finish`);
 
-beforeAll(async () => {
-  redis = await startRedis();
-  client = new Redis(redis.url, { maxRetriesPerRequest: null });
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((o) => o.close()));
-  await producer?.close();
-  await client.flushall();
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.close();
-});
-const newProducer = () => (producer = createQueueProducer({ redisUrl: redis.url, config }));
+const newProducer = () => {
+  producer = createQueueProducer({ redisUrl: redis.url, config });
+  open.push(producer);
+};
 
 describe('createQueueWorker: payloads and results are parsed', () => {
   it('a malformed payload fails once, as unrecoverable, naming the field, and the handler never sees it', async () => {

@@ -1,22 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { startRedis } from '@nasfleet/fleet-testing';
-import type { TestRedis } from '@nasfleet/fleet-testing';
+import { describe, expect, it } from 'vitest';
 import { jobIdFor } from './job-id.ts';
 import { parseQueueConfig } from './queue-config.ts';
 import { queueMetrics } from './queue-metrics.ts';
 import { createQueueProducer, QueuePayloadError } from './queue-producer.ts';
 import type { QueueProducer } from './queue-producer.ts';
 import { generateJob, trainJob } from './testing/fixtures.ts';
+import { useQueueTestRedis } from './testing/test-redis.ts';
 
 /** The producers on a real redis-server and real BullMQ: key layout, de-duplication, metrics. */
 
-let redis: TestRedis;
-let client: Redis;
-const open: { close(): Promise<void> }[] = [];
+const redis = useQueueTestRedis();
 const producer = (prefix?: string): QueueProducer => {
   const p = createQueueProducer({ redisUrl: redis.url, config: prefix ? { prefix } : {} });
-  open.push(p);
+  redis.open.push(p);
   return p;
 };
 
@@ -24,25 +20,13 @@ async function keys(pattern = '*'): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    const [next, batch] = await redis.client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     found.push(...batch);
     cursor = next;
   } while (cursor !== '0');
   return found.sort();
 }
 
-beforeAll(async () => {
-  redis = await startRedis();
-  client = new Redis(redis.url, { maxRetriesPerRequest: null });
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((o) => o.close()));
-  await client.flushall();
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.close();
-});
 
 describe('queue names under a hash tag', () => {
   it('every key of both queues lies under {nasfleet}: <prefix>:<queue>:…', async () => {
@@ -54,7 +38,7 @@ describe('queue names under a hash tag', () => {
     for (const key of all) expect(key).toMatch(/^\{nasfleet\}:(llm|train):/);
     for (const queue of ['llm', 'train']) expect(all.some((k) => k.startsWith(`{nasfleet}:${queue}:`))).toBe(true);
     // A job's hash holds the payload under the derived id.
-    expect(await client.hget(`{nasfleet}:llm:${jobIdFor('generate', 's1', 'c1')}`, 'data')).toContain('"searchId":"s1"');
+    expect(await redis.client.hget(`{nasfleet}:llm:${jobIdFor('generate', 's1', 'c1')}`, 'data')).toContain('"searchId":"s1"');
   });
 
   it('another prefix moves every key; a prefix that is not a hash tag is refused', async () => {

@@ -1,7 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { startRedis, waitFor } from '@nasfleet/fleet-testing';
-import type { TestRedis } from '@nasfleet/fleet-testing';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '@nasfleet/fleet-testing';
 import { createQueueWorker } from './create-queue-worker.ts';
 import { jobIdFor } from './job-id.ts';
 import { createQueueProducer } from './queue-producer.ts';
@@ -9,28 +7,18 @@ import type { QueueProducer } from './queue-producer.ts';
 import { listenForResults, readJobResult } from './result-listener.ts';
 import type { ResultMessage } from './result-message.ts';
 import { generateJob, generateResult, trainJob, trainResult } from './testing/fixtures.ts';
+import { useQueueTestRedis } from './testing/test-redis.ts';
 
 /** Results as job return values, read by listenForResults from the queues' event streams, on a real redis-server and real BullMQ. */
 
-let redis: TestRedis;
-let client: Redis;
-let producer: QueueProducer;
-const open: { close(): Promise<void> }[] = [];
+const redis = useQueueTestRedis();
+const { open } = redis;
 const config = { prefix: '{nasfleet}', llm: { attempts: 1 }, train: { attempts: 1 } };
-
-beforeAll(async () => {
-  redis = await startRedis();
-  client = new Redis(redis.url, { maxRetriesPerRequest: null });
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((o) => o.close()));
-  await producer?.close();
-  await client.flushall();
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.close();
-});
+let producer: QueueProducer;
+const newProducer = () => {
+  producer = createQueueProducer({ redisUrl: redis.url, config });
+  open.push(producer);
+};
 
 /** Workers on both queues whose jobs return what `results` says for their candidate (the fixtures' messages by default). */
 function workers(results: (candidateId: string, searchId: string) => unknown = (c, s) => resultFor(s, c)) {
@@ -42,7 +30,7 @@ const resultFor = (searchId: string, candidateId: string) => (candidateId.starts
 
 describe('listenForResults', () => {
   it('hands over each completed job\'s result once, parsed, from both queues; an export\'s is nobody\'s tell', async () => {
-    producer = createQueueProducer({ redisUrl: redis.url, config });
+    newProducer();
     const got: ResultMessage[] = [];
     const invalid: string[] = [];
     open.push(await listenForResults({ redisUrl: redis.url, config, onResult: (m) => got.push(m), onInvalid: (r) => invalid.push(r) }));
@@ -59,7 +47,7 @@ describe('listenForResults', () => {
   });
 
   it('a result that is not its job\'s (another candidate) is reported as invalid, never handed over', async () => {
-    producer = createQueueProducer({ redisUrl: redis.url, config });
+    newProducer();
     const got: ResultMessage[] = [];
     const invalid: string[] = [];
     open.push(await listenForResults({ redisUrl: redis.url, config, onResult: (m) => got.push(m), onInvalid: (r) => invalid.push(r) }));
@@ -72,7 +60,7 @@ describe('listenForResults', () => {
   });
 
   it('reads on from where the stream ended when it started: earlier completions are left to their jobs, where readJobResult finds them', async () => {
-    producer = createQueueProducer({ redisUrl: redis.url, config });
+    newProducer();
     workers();
     await producer.enqueueTrain(trainJob('s1', 't1'));
     await waitFor(async () => (await producer.queue('train').getJobCounts('completed')).completed === 1 || undefined, 'the first job');
