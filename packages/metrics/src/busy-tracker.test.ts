@@ -57,6 +57,36 @@ describe('BusyTracker', () => {
     expect(new BusyTracker({ concurrency: 1, now: c.now }).fraction()).toBe(0);
   });
 
+  it('thousands of overlapping jobs ending out of order read as a brute-force sum over all of them', () => {
+    const c = clock();
+    const tracker = new BusyTracker({ concurrency: 4, windowMs: 5_000, now: c.now });
+    const born = c.now();
+    const all: { start: number; end: number | null; stop: () => void }[] = [];
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    for (let step = 0; step < 20_000; step++) {
+      c.advance(Math.floor(next() * 3));
+      const running = all.filter((j) => j.end === null);
+      if (running.length < 4 && next() < 0.6) {
+        const stop = tracker.begin();
+        all.push({ start: c.now(), end: null, stop });
+      } else if (running.length > 0) {
+        const job = running[Math.floor(next() * running.length)]!;
+        job.stop();
+        job.end = c.now();
+      }
+      if (step % 2_500 === 0 || step === 19_999) {
+        const now = c.now();
+        const from = Math.max(now - 5_000, born);
+        const total = all.reduce((sum, j) => sum + ((j.end ?? now) - j.start), 0);
+        const inWindow = all.reduce((sum, j) => sum + Math.max(0, (j.end ?? now) - Math.max(j.start, from)), 0);
+        expect(tracker.busySeconds()).toBeCloseTo(total / 1000, 6);
+        expect(tracker.fraction()).toBeCloseTo(now > from ? Math.min(1, inWindow / ((now - from) * 4)) : 0, 9);
+      }
+    }
+    expect(all.length).toBeGreaterThan(5_000);
+  });
+
   it('rejects a concurrency or window that makes no sense, naming it', () => {
     expect(() => new BusyTracker({ concurrency: 0 })).toThrow(/concurrency: must be a positive integer, got 0/);
     expect(() => new BusyTracker({ concurrency: 1, windowMs: -1 })).toThrow(/windowMs: must be positive/);

@@ -17,14 +17,23 @@ interface Interval {
   end: number | null;
 }
 
+/**
+ * Tracks jobs in two parts: the running ones (at most the worker's concurrency, usually) and the
+ * finished ones in the order they ended, so that dropping those older than the window only ever
+ * looks at the oldest. A job's end costs O(1) amortised, whatever the job rate; the fraction and the
+ * total, read on a scrape, cost O(jobs in the window).
+ */
 export class BusyTracker {
   readonly concurrency: number;
   readonly windowMs: number;
   private readonly now: () => number;
   private readonly createdAt: number;
-  /** Jobs running now, and jobs that ended within the window (older ones are dropped). */
-  private intervals: Interval[] = [];
-  /** Busy milliseconds of the jobs already dropped from `intervals`. */
+  /** Jobs running now. */
+  private readonly running = new Set<Interval>();
+  /** Jobs that ended within the window, oldest end first, from `head` on (those before it are dropped). */
+  private finished: Interval[] = [];
+  private head = 0;
+  /** Busy milliseconds of the jobs already dropped from `finished`. */
   private droppedMs = 0;
 
   constructor(options: BusyTrackerOptions) {
@@ -39,10 +48,13 @@ export class BusyTracker {
   /** A job starts; call the returned function when it ends (later calls do nothing). */
   begin(): () => void {
     const interval: Interval = { start: this.now(), end: null };
-    this.intervals.push(interval);
+    this.running.add(interval);
     return () => {
-      if (interval.end === null) interval.end = this.now();
-      this.prune();
+      if (interval.end !== null) return;
+      interval.end = this.now();
+      this.running.delete(interval);
+      this.finished.push(interval);
+      this.prune(interval.end);
     };
   }
 
@@ -50,7 +62,10 @@ export class BusyTracker {
   busySeconds(): number {
     const now = this.now();
     this.prune(now);
-    return (this.droppedMs + this.intervals.reduce((sum, i) => sum + ((i.end ?? now) - i.start), 0)) / 1000;
+    let ms = this.droppedMs;
+    for (let k = this.head; k < this.finished.length; k++) ms += this.finished[k]!.end! - this.finished[k]!.start;
+    for (const i of this.running) ms += now - i.start;
+    return ms / 1000;
   }
 
   /**
@@ -63,18 +78,26 @@ export class BusyTracker {
     this.prune(now);
     const from = Math.max(now - this.windowMs, this.createdAt);
     if (now <= from) return 0;
-    const busy = this.intervals.reduce((sum, i) => sum + Math.max(0, (i.end ?? now) - Math.max(i.start, from)), 0);
+    const overlap = (i: Interval): number => Math.max(0, (i.end ?? now) - Math.max(i.start, from));
+    let busy = 0;
+    for (let k = this.head; k < this.finished.length; k++) busy += overlap(this.finished[k]!);
+    for (const i of this.running) busy += overlap(i);
     return Math.min(1, busy / ((now - from) * this.concurrency));
   }
 
   /** Drops the jobs that ended before the window, keeping their time in the total. */
-  private prune(now = this.now()): void {
+  private prune(now: number): void {
     const cutoff = now - this.windowMs;
-    const kept: Interval[] = [];
-    for (const i of this.intervals) {
-      if (i.end !== null && i.end <= cutoff) this.droppedMs += i.end - i.start;
-      else kept.push(i);
+    const list = this.finished;
+    while (this.head < list.length && list[this.head]!.end! <= cutoff) {
+      const i = list[this.head]!;
+      this.droppedMs += i.end! - i.start;
+      this.head += 1;
     }
-    this.intervals = kept;
+    // Compact once the dropped prefix is most of the array (amortised O(1) per job).
+    if (this.head > 1024 && this.head * 2 > list.length) {
+      this.finished = list.slice(this.head);
+      this.head = 0;
+    }
   }
 }
