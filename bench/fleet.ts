@@ -75,7 +75,7 @@ async function run(o: BenchOptions, cleanup: Cleanup): Promise<void> {
   const verdicts: string[] = [];
 
   if (wanted.has('p1')) out('\n== P1: bare BullMQ vs the NB201 pipeline ==');
-  const p1 = wanted.has('p1') ? await runP1(ctx, { bareJobs: o.bareJobs, evaluations: o.evaluations, depth: o.depth, llmConcurrency: o.llmConcurrency, warmup: 40, rounds: o.rounds }) : null;
+  const p1 = wanted.has('p1') ? await runP1(ctx, { bareJobs: o.bareJobs, evaluations: o.evaluations, depth: o.depth, llmConcurrency: o.llmConcurrency, warmup: o.warmup, rounds: o.rounds }) : null;
   if (p1) {
     for (const l of describeP1(p1)) out(l);
     verdicts.push(`P1 ratio=${p1.ratio.toFixed(2)} (median of ${p1.rounds.length} rounds: ${p1.rounds.map((x) => x.ratio.toFixed(2)).join(', ')}; target ≤ 3) ${verdict(p1.ratio <= 3)}`);

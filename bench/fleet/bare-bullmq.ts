@@ -20,10 +20,11 @@ export interface BareRun {
  * llm queue's job options (attempts, backoff, retention), jobs added one at a time with a custom id
  * (the fleet's jobIdFor), each add awaited before the next (as the orchestrator enqueues), and one
  * Worker with the fleet's worker connection and worker settings (lock, stalled checks, metrics) whose
- * processor does nothing. Both in this process. A warm-up batch first (connections, JIT), then
+ * processor does nothing. Both in this process. A warm-up batch of `warmup` jobs first (connections,
+ * JIT; as many as the pipeline's warm-up search has candidates, so both sides start equally warm), then
  * `jobs` jobs timed from before the first add to the last completion.
  */
-export async function measureBareBullmq(options: { redisUrl: string; queueConfig: QueueConfig; jobs: number; concurrency: number; name: string }): Promise<BareRun> {
+export async function measureBareBullmq(options: { redisUrl: string; queueConfig: QueueConfig; jobs: number; warmup: number; concurrency: number; name: string }): Promise<BareRun> {
   const { redisUrl, queueConfig: config } = options;
   const queue = new Queue(options.name, { connection: producerConnection(redisUrl), prefix: config.prefix, defaultJobOptions: jobOptions(config, 'llm') });
   queue.on('error', () => undefined);
@@ -48,7 +49,7 @@ export async function measureBareBullmq(options: { redisUrl: string; queueConfig
   };
   try {
     await worker.waitUntilReady();
-    await batch(`${options.name}-warmup`, Math.min(200, options.jobs));
+    await batch(`${options.name}-warmup`, options.warmup);
     const meter = await redisTrafficMeter(redisUrl);
     const seconds = await batch(`${options.name}-timed`, options.jobs);
     const traffic = await meter();

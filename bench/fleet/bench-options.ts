@@ -11,6 +11,8 @@ export interface BenchOptions {
   bareJobs: number;
   /** P1 rounds (bare BullMQ and the pipeline back to back); the median round is reported. */
   rounds: number;
+  /** P1: evaluations of the unmeasured warm-up search before the first round. */
+  warmup: number;
   evaluations: number;
   depth: number;
   llmConcurrency: number;
@@ -41,6 +43,7 @@ takes half a training job per answer (P7). Starts its own redis-server unless RE
   --bare-jobs N              bare BullMQ jobs per measurement (5000; quick 2000)
   --rounds N                 P1 rounds, bare and pipeline back to back; the median is reported (3; quick 1)
   --evaluations N            P1: NB201 candidates (1000; quick 300)
+  --warmup N                 P1: evaluations of the unmeasured warm-up search (1000; quick 300)
   --depth N                  P1: candidates in flight (16 = 2 × the LLM worker's concurrency)
   --llm-concurrency N        P1/P2: the LLM worker's WORKER_CONCURRENCY (8)
   --supply-evaluations N     P2: candidates of the instant-training code search (200; quick 100)
@@ -72,7 +75,7 @@ export function parseBenchOptions(args: string[]): BenchOptions | null {
     args, strict: true, allowPositionals: false,
     options: {
       quick: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
-      'bare-jobs': s, rounds: s, evaluations: s, depth: s, 'llm-concurrency': s, 'supply-evaluations': s, 'per-worker': s, workers: s, 'train-ms': s,
+      'bare-jobs': s, rounds: s, warmup: s, evaluations: s, depth: s, 'llm-concurrency': s, 'supply-evaluations': s, 'per-worker': s, workers: s, 'train-ms': s,
       'p7-workers': s, 'p7-train-ms': s, 'p7-evaluations': s, strategy: s, 'code-strategy': s, seed: s, 'poll-ms': s, phases: s, 'cpu-prof': s,
     },
   });
@@ -94,6 +97,7 @@ export function parseBenchOptions(args: string[]): BenchOptions | null {
     bareJobs: positiveInt('bare-jobs', values['bare-jobs'], quick ? 2000 : 5000),
     rounds: positiveInt('rounds', values.rounds, quick ? 1 : 3),
     evaluations: positiveInt('evaluations', values.evaluations, quick ? 300 : 1000),
+    warmup: positiveInt('warmup', values.warmup, quick ? 300 : 1000),
     depth: positiveInt('depth', values.depth, 16),
     llmConcurrency: positiveInt('llm-concurrency', values['llm-concurrency'], 8),
     supplyEvaluations: positiveInt('supply-evaluations', values['supply-evaluations'], quick ? 100 : 200),

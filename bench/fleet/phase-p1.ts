@@ -28,7 +28,9 @@ export interface P1Result {
  * P1: bare BullMQ jobs/s (worker concurrency 1, as the orchestrator's results consumer; and at the
  * LLM worker's concurrency), then an NB201 search through the real orchestrator and LLM worker (rule
  * provider: the instant LLM; the table look-up: the instant trainer), after an unmeasured warm-up
- * search (the orchestrator reads the table and both processes warm up). Each round measures all
+ * search of `warmup` candidates (the orchestrator reads the table and both processes warm up; the
+ * JIT needs hundreds of candidates to reach steady state: 40 left the first round ~35% slower), and each
+ * bare run warms up with as many jobs. Each round measures all
  * three back to back, so that both sides of its ratio see the same load; the ratio is against the
  * faster of the round's two bare figures (a slow bare setting cannot flatter it), and the result is
  * the median round: on a busy machine one round's ratio swings with what else runs.
@@ -39,9 +41,9 @@ export async function runP1(ctx: BenchContext, o: { bareJobs: number; evaluation
   const rounds: P1Round[] = [];
   for (let r = 1; r <= o.rounds; r++) {
     ctx.progress(`P1 round ${r}/${o.rounds}: bare BullMQ, ${o.bareJobs} jobs, concurrency 1`);
-    const bare = await measureBareBullmq({ redisUrl: ctx.redisUrl, queueConfig: ctx.queueConfig, jobs: o.bareJobs, concurrency: 1, name: `bare-c1-r${r}` });
+    const bare = await measureBareBullmq({ redisUrl: ctx.redisUrl, queueConfig: ctx.queueConfig, jobs: o.bareJobs, warmup: o.warmup, concurrency: 1, name: `bare-c1-r${r}` });
     ctx.progress(`P1 round ${r}/${o.rounds}: bare BullMQ, ${o.bareJobs} jobs, concurrency ${o.llmConcurrency}`);
-    const bareConcurrent = await measureBareBullmq({ redisUrl: ctx.redisUrl, queueConfig: ctx.queueConfig, jobs: o.bareJobs, concurrency: o.llmConcurrency, name: `bare-c${o.llmConcurrency}-r${r}` });
+    const bareConcurrent = await measureBareBullmq({ redisUrl: ctx.redisUrl, queueConfig: ctx.queueConfig, jobs: o.bareJobs, warmup: o.warmup, concurrency: o.llmConcurrency, name: `bare-c${o.llmConcurrency}-r${r}` });
     ctx.progress(`P1 round ${r}/${o.rounds}: NB201 search, ${o.evaluations} evaluations, depth ${o.depth}`);
     const pipeline = await benchSearch(ctx, 'p1', { space: NB201_SPACE, evaluations: o.evaluations, depth: o.depth, llm: { provider: 'rule' } });
     rounds.push({ bare, bareConcurrent, pipeline, ratio: Math.max(bare.rate, bareConcurrent.rate) / pipeline.rate });
