@@ -53,6 +53,11 @@ export async function runP1(ctx: BenchContext, o: { bareJobs: number; evaluation
   return { rounds, median, depth: o.depth, ratio: median.ratio };
 }
 
+/** "orchestrator 0.81, llm worker 0.55, …": each process's CPU milliseconds per candidate told. */
+function cpuPerCandidate(p: MeasuredRun): string {
+  return Object.entries(p.cpu).map(([name, s]) => `${name} ${s === null ? 'n/a' : ((1000 * s) / p.told).toFixed(2)}`).join(', ');
+}
+
 /** The report lines of P1 (without the final P1 line): every round in short, the median round in full. */
 export function describeP1(r: P1Result): string[] {
   const bareLine = (b: BareRun) => `${b.jobs} jobs in ${b.seconds.toFixed(2)} s = ${b.rate.toFixed(0)} jobs/s (worker concurrency ${b.concurrency}); Redis: ${describeTraffic(b.traffic, b.jobs, 'job')}`;
@@ -60,7 +65,7 @@ export function describeP1(r: P1Result): string[] {
   const p = m.pipeline;
   const fastest = (x: P1Round) => Math.max(x.bare.rate, x.bareConcurrent.rate);
   return [
-    ...r.rounds.map((x, i) => `round ${i + 1}: bare ${x.bare.rate.toFixed(0)} / ${x.bareConcurrent.rate.toFixed(0)} jobs/s, pipeline ${x.pipeline.rate.toFixed(1)} candidates/s, ratio ${x.ratio.toFixed(2)}`),
+    ...r.rounds.map((x, i) => `round ${i + 1}: bare ${x.bare.rate.toFixed(0)} / ${x.bareConcurrent.rate.toFixed(0)} jobs/s, pipeline ${x.pipeline.rate.toFixed(1)} candidates/s, ratio ${x.ratio.toFixed(2)}; CPU ms/candidate: ${cpuPerCandidate(x.pipeline)}`),
     `the median round (${r.rounds.indexOf(m) + 1}):`,
     `bare BullMQ: ${bareLine(m.bare)}`,
     `bare BullMQ: ${bareLine(m.bareConcurrent)}`,
