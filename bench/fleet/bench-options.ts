@@ -41,7 +41,7 @@ takes half a training job per answer (P7). Starts its own redis-server unless RE
   --quick                    a smaller run (about a minute)
   --phases p1,p2,p7          which measurements to make (all)
   --bare-jobs N              bare BullMQ jobs per measurement (5000; quick 2000)
-  --rounds N                 P1 rounds, bare and pipeline back to back; the median is reported (3; quick 1)
+  --rounds N                 P1 rounds, bare and pipeline back to back; the median is reported (5; quick 1)
   --evaluations N            P1: NB201 candidates (1000; quick 300)
   --warmup N                 P1: evaluations of the unmeasured warm-up search (1000; quick 300)
   --depth N                  P1: candidates in flight (16 = 2 × the LLM worker's concurrency)
@@ -95,7 +95,7 @@ export function parseBenchOptions(args: string[]): BenchOptions | null {
   return {
     quick, phases: new Set(phases as Phase[]),
     bareJobs: positiveInt('bare-jobs', values['bare-jobs'], quick ? 2000 : 5000),
-    rounds: positiveInt('rounds', values.rounds, quick ? 1 : 3),
+    rounds: positiveInt('rounds', values.rounds, quick ? 1 : 5),
     evaluations: positiveInt('evaluations', values.evaluations, quick ? 300 : 1000),
     warmup: positiveInt('warmup', values.warmup, quick ? 300 : 1000),
     depth: positiveInt('depth', values.depth, 16),
