@@ -7,6 +7,9 @@ import {
 import type { Cell } from './cell-space.ts';
 import { CellParseError } from './errors.ts';
 
+/** A cell's op codes as a mutable array (to show that a parsed cell is the caller's own). */
+type OpCodeArray = number[];
+
 const RESNET = '|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|';
 
 describe('arch strings and op codes', () => {
@@ -26,6 +29,18 @@ describe('arch strings and op codes', () => {
       expect(parseOpCode(formatOpCode(cell))).toEqual(cell);
     }
     expect(formatArchString(parseArchString(`  ${RESNET}\n`))).toBe(RESNET);
+  });
+
+  it('remembers the strings it formatted and parsed, and still hands out a fresh cell each time and checks what it formats', () => {
+    const text = formatArchString([2, 1, 0, 3, 4, 1]);
+    const first = parseArchString(text) as OpCodeArray;
+    first[0] = 4;
+    expect(parseArchString(text)).toEqual([2, 1, 0, 3, 4, 1]);
+    expect(parseArchString(` ${text} `)).toEqual([2, 1, 0, 3, 4, 1]);
+    expect(() => formatArchString([3, 0, 3, 1, 0, 7] as unknown as Cell)).toThrow(CellParseError);
+    expect(() => formatArchString([3, 0, 3] as unknown as Cell)).toThrow(CellParseError);
+    // A near miss of a remembered string is parsed strictly, not looked up.
+    expect(() => parseArchString(text.replace('~1|', '~2|'))).toThrow(/must come from node/);
   });
 
   it.each([

@@ -59,6 +59,8 @@ export function edgeIndex(from: number, to: number): number | undefined {
  */
 export function parseArchString(text: string): Cell {
   const s = text.trim();
+  const known = keyOfArchString.get(s);
+  if (known !== undefined) return cellFromKey(known);
   const fail = (why: string): never => {
     throw new CellParseError(`not a valid NB201 arch string (${why}): got '${clip(s)}'; expected the form ${EXAMPLE} with ops from {${OP_LIST}}`);
   };
@@ -80,12 +82,31 @@ export function parseArchString(text: string): Cell {
       cell.push(op);
     });
   });
+  keyOfArchString.set(s, cellKey(cell));
   return cell;
 }
 
+/**
+ * Arch strings a search has formatted or parsed, by cell key and back (at most 15,625 of each): a
+ * search formats and parses the same few hundred cells over and over, on the hot path of every
+ * candidate (the operator, the check, the look-up). A string is only ever mapped to the cell it
+ * strictly parses to.
+ */
+const archStringOfKey: (string | undefined)[] = new Array<string | undefined>(CELL_COUNT);
+const keyOfArchString = new Map<string, number>();
+
 /** The arch string of a cell, in the official NB201 format. */
 export function formatArchString(cell: Cell): string {
-  assertCell(cell);
+  const key = cellKey(cell);
+  const known = archStringOfKey[key];
+  if (known !== undefined) return known;
+  const text = buildArchString(cell);
+  archStringOfKey[key] = text;
+  keyOfArchString.set(text, key);
+  return text;
+}
+
+function buildArchString(cell: Cell): string {
   const group = (node: number) =>
     '|' +
     EDGES.map((e, i) => [e, i] as const)
