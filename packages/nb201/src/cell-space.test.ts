@@ -75,6 +75,15 @@ describe('extractCell', () => {
     expect(extractCell('|nor_conv_3x3~0| + |none~0|nor_conv_3x3~1| + |skip_connect~0|none~1|skip_connect~2|')).toEqual([3, 0, 3, 1, 0, 1]);
   });
 
+  it('reads an answer that is just a remembered arch string as that cell, a fresh one each time', () => {
+    const text = formatArchString([4, 4, 1, 0, 2, 3]);
+    const first = extractCell(`\n ${text}\n`) as OpCodeArray;
+    first[5] = 0;
+    expect(extractCell(text)).toEqual([4, 4, 1, 0, 2, 3]);
+    // Around prose or fences the answer is scanned as before: the last cell wins.
+    expect(extractCell(`${text} or rather ${RESNET}`)).toEqual([3, 0, 3, 1, 0, 1]);
+  });
+
   it('explains what is missing when no cell is there', () => {
     expect(() => extractCell('I think a deeper network would help.')).toThrow(/no NB201 cell found/);
     expect(() => extractCell('```\n|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|\n```')).toThrow(/unknown op 'conv'/);

@@ -165,6 +165,9 @@ const FENCE = /```[^\n]*\n?([\s\S]*?)```/g;
  * message when none is found or the only candidates are malformed.
  */
 export function extractCell(text: string): Cell {
+  // An answer that is just an arch string seen before (the rule operator's, a parent's artifact): the scan below would find only it.
+  const known = keyOfArchString.get(text.trim());
+  if (known !== undefined) return cellFromKey(known);
   const fenced = [...text.matchAll(FENCE)].map((m) => m[1] ?? '');
   let firstError: CellParseError | undefined;
   for (const scope of fenced.length > 0 ? [fenced.join('\n'), text] : [text]) {
