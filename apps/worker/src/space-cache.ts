@@ -28,9 +28,22 @@ export interface SpaceCache {
  */
 export function createSpaceCache(registry: SpaceRegistry): SpaceCache {
   const made = new Map<string, Promise<SearchSpace>>();
+  // Each job carries its own copy of the ref, as JSON in the key order its producer wrote: the native
+  // JSON text finds the stable key without sorting every job's ref again (bounded, like the spaces).
+  const stableKeys = new Map<string, string>();
+  const keyOf = (ref: SpaceRef): string => {
+    const raw = JSON.stringify(ref);
+    let key = stableKeys.get(raw);
+    if (key === undefined) {
+      key = stableJson(ref);
+      if (stableKeys.size >= 1_000) stableKeys.clear();
+      stableKeys.set(raw, key);
+    }
+    return key;
+  };
   return {
     get(ref) {
-      const key = stableJson(ref);
+      const key = keyOf(ref);
       let space = made.get(key);
       if (!space) {
         space = registry.create(ref.name, ref.options).catch((error: unknown) => {
