@@ -1,3 +1,4 @@
+import { builtInStrategies, SearchConfig } from '@nasfleet/search';
 import type { SearchConfigInput } from '@nasfleet/search';
 
 /** A strategy or ablation the bench runs: a name and the search config it stands for (seed and archive added per run). */
@@ -7,6 +8,17 @@ export interface Variant {
 }
 
 type LlmaticSwitches = NonNullable<SearchConfigInput['llmatic']>;
+
+/**
+ * The llmatic settings the hybrid has its own defaults for (`configDefaults`; none today), at the paper's
+ * values (the schema's defaults). Each `hybrid/<switches>` row is the switches on this base, so it means
+ * what its name says whatever the hybrid's defaults become; the row `hybrid` is the hybrid's defaults.
+ */
+const PAPER_BASE: LlmaticSwitches = (() => {
+  const paper = SearchConfig.shape.llmatic.parse({});
+  const keys = Object.keys(builtInStrategies.get('hybrid').configDefaults?.llmatic ?? {}) as (keyof typeof paper)[];
+  return Object.fromEntries(keys.map((k) => [k, paper[k]])) as LlmaticSwitches;
+})();
 
 /**
  * The hybrid's switches beyond the paper, as bench rows `hybrid/<name>`: each alone, then combinations
@@ -46,7 +58,7 @@ export const VARIANTS: Variant[] = [
   { name: 'llmatic/sample-seeding', config: { strategy: 'llmatic', llmatic: { seeding: 'sample' } } },
   { name: 'hybrid', config: { strategy: 'hybrid' } },
   // The switches beyond the paper (issue 10), each alone on the hybrid, then the combinations tuned on seeds < 1000.
-  ...HYBRID_SWITCHES.map(([name, llmatic]) => ({ name: `hybrid/${name}`, config: { strategy: 'hybrid' as const, llmatic } })),
+  ...HYBRID_SWITCHES.map(([name, llmatic]) => ({ name: `hybrid/${name}`, config: { strategy: 'hybrid' as const, llmatic: { ...PAPER_BASE, ...llmatic } } })),
   { name: 'feedback-memory', config: { strategy: 'feedback-memory' } },
   { name: 'feedback-memory/no-improver', config: { strategy: 'feedback-memory', memory: { improver: false } } },
   { name: 'feedback-memory/no-reference', config: { strategy: 'feedback-memory', memory: { reference: false } } },

@@ -124,3 +124,31 @@ export const SearchConfig = z
   });
 export type SearchConfig = z.infer<typeof SearchConfig>;
 export type SearchConfigInput = z.input<typeof SearchConfig>;
+
+/** The settings a strategy may give its own defaults for (not `strategy`, `seed` or `networkArchive`). */
+export const DEFAULTABLE_SETTINGS = ['generationSize', 'promptArchive', 'llmatic', 'memory', 'regularizedEvolution'] as const;
+type DefaultableSection = (typeof DEFAULTABLE_SETTINGS)[number];
+
+/**
+ * A strategy's own defaults (`StrategyDefinition.configDefaults`): settings written under what the user
+ * gives, before the config is parsed, so that a setting the user gives always wins and one nobody gives
+ * falls back to the schema's default (the papers' values).
+ */
+export type StrategyConfigDefaults = { readonly [K in DefaultableSection]?: SearchConfigInput[K] };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `given` over `defaults`: plain objects merged key by key (at any depth), anything else (arrays too) taken whole; an undefined value is not given. */
+function mergeUnder(defaults: unknown, given: unknown): unknown {
+  if (given === undefined) return defaults;
+  if (!isPlainObject(defaults) || !isPlainObject(given)) return given;
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(given)) out[key] = mergeUnder(defaults[key], value);
+  return out;
+}
+
+/** The input with a strategy's defaults written under it (the input itself is not changed). */
+export function withConfigDefaults(input: SearchConfigInput, defaults: StrategyConfigDefaults | undefined): SearchConfigInput {
+  return defaults === undefined ? input : (mergeUnder(defaults, input) as SearchConfigInput);
+}
+

@@ -35,12 +35,14 @@ export class SearchEngine {
   ) {}
 
   /**
-   * A fresh search with the strategy `config.strategy` of `registry`. Throws a ZodError naming the
+   * A fresh search with the strategy `config.strategy` of `registry`, its `configDefaults` under what
+   * `config` sets (`StrategyRegistry.resolveConfig`; `engine.config` is the result). Throws a ZodError naming the
    * field when the config or setup is invalid, UnknownStrategyError (listing the registered names)
    * when the registry has no such strategy.
    */
   static create(config: SearchConfigInput, setup: EngineSetup, registry: StrategyRegistry = builtInStrategies): SearchEngine {
-    const parsedConfig = SearchConfig.parse(config);
+    // The strategy's own defaults are filled in here, once: a snapshot keeps the resolved config.
+    const parsedConfig = registry.resolveConfig(config);
     const parsedSetup = EngineSetup.parse(setup);
     const definition = registry.get(parsedConfig.strategy);
     const strategy = makeStrategy(definition, parsedConfig, undefined);

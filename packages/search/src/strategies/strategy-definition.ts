@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SearchConfig } from '../engine/search-config.ts';
+import type { SearchConfig, StrategyConfigDefaults } from '../engine/search-config.ts';
 import type { Strategy } from './strategy.ts';
 
 /**
@@ -26,6 +26,11 @@ export interface StrategyDefinition {
   readonly needsDescriptors: boolean;
   /** One line for help texts and reports. */
   readonly description: string;
+  /**
+   * The strategy's own defaults for settings it shares with others (the hybrid's for `llmatic.*`, whose
+   * schema defaults are the paper's): applied when a search is created, under what the config sets.
+   */
+  readonly configDefaults?: StrategyConfigDefaults;
 }
 
 /** Checks a definition before it is registered (register throws the formatted error). */
@@ -34,4 +39,5 @@ export const StrategyDefinitionSchema = z.object({
   create: z.custom<StrategyDefinition['create']>((v) => typeof v === 'function', 'create must be a function (config, snapshot) => Strategy'),
   needsDescriptors: z.boolean(),
   description: z.string().trim().min(1),
+  configDefaults: z.record(z.string(), z.unknown()).optional(),
 });

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { formatZodError } from '@nasfleet/contracts';
+import { DEFAULTABLE_SETTINGS, SearchConfig, withConfigDefaults } from '../engine/search-config.ts';
+import type { SearchConfigInput } from '../engine/search-config.ts';
 import { StrategyDefinitionSchema } from './strategy-definition.ts';
 import type { StrategyDefinition } from './strategy-definition.ts';
 
@@ -38,6 +41,8 @@ export class StrategyRegistry {
     if (!checked.success) {
       throw new Error(`invalid strategy definition '${String(definition?.name)}': ${formatZodError(checked.error, { separator: ', ' })}`);
     }
+    const defaults = definition.configDefaults ? badDefaults(definition.configDefaults) : null;
+    if (defaults) throw new Error(`invalid strategy definition '${definition.name}': configDefaults.${defaults}`);
     if (this.byName.has(definition.name)) throw new Error(`strategy '${definition.name}' is already registered`);
     // A copy: later changes to the caller's object cannot change what the engine makes.
     this.byName.set(definition.name, Object.freeze({ ...definition }));
@@ -49,6 +54,17 @@ export class StrategyRegistry {
     const definition = this.byName.get(name);
     if (!definition) throw new UnknownStrategyError(name, this.names());
     return definition;
+  }
+
+  /**
+   * The config a search of this registry runs with: `input` with its strategy's `configDefaults` written
+   * under it (a setting the input gives wins), parsed. Throws a ZodError naming the field when the input is
+   * invalid as given, UnknownStrategyError when no strategy has its name.
+   */
+  resolveConfig(input: SearchConfigInput): SearchConfig {
+    const given = SearchConfig.parse(input);
+    const defaults = this.get(given.strategy).configDefaults;
+    return defaults === undefined ? given : SearchConfig.parse(withConfigDefaults(input, defaults));
   }
 
   has(name: string): boolean {
@@ -74,4 +90,29 @@ export class StrategyRegistry {
   get frozen(): boolean {
     return this.isFrozen;
   }
+}
+
+/** What is wrong with a definition's config defaults ('llmatic.seeding: …'), or null: each section must be valid and hold only known settings. */
+function badDefaults(defaults: Record<string, unknown>): string | null {
+  const shape: Record<string, z.ZodType> = SearchConfig.shape;
+  for (const [section, value] of Object.entries(defaults)) {
+    if (!(DEFAULTABLE_SETTINGS as readonly string[]).includes(section)) return `${section}: not a setting a strategy may default (${DEFAULTABLE_SETTINGS.join(', ')})`;
+    const checked = shape[section]!.safeParse(value);
+    if (!checked.success) return checked.error.issues.map((i) => `${[section, ...i.path.map(String)].join('.')}: ${i.message}`).join(', ');
+    const unknown = unknownKeys(value, checked.data);
+    if (unknown) return `${section}.${unknown}: unknown setting`;
+  }
+  return null;
+}
+
+/** The first key path of `given` that parsing dropped (zod strips unknown keys). */
+function unknownKeys(given: unknown, parsed: unknown, path = ''): string | null {
+  if (typeof given !== 'object' || given === null || Array.isArray(given) || typeof parsed !== 'object' || parsed === null) return null;
+  for (const [key, value] of Object.entries(given)) {
+    const here = path ? `${path}.${key}` : key;
+    if (!(key in parsed)) return here;
+    const deeper = unknownKeys(value, (parsed as Record<string, unknown>)[key], here);
+    if (deeper) return deeper;
+  }
+  return null;
 }
