@@ -41,6 +41,18 @@ const HYBRID_SWITCHES: [string, LlmaticSwitches][] = [
   ['sample+t6+exploit-from-start', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, exploitAfter: 0 }],
   ['sample+t6+exploit-best-elite', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.25, exploitAfter: 0, exploitPopulation: 0 }],
   ['sample+t6+exploit+k3', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, elitesPerNiche: 3 }],
+  // Issue 10's "parent selection aware of what is in flight": parent draws weighted by 1 / (1 + d × children in flight).
+  // A loss at 100 in flight on seeds 0–199 that grows with d (CIFAR-100: 173 trainings at d = 0, 180.5 at 0.2, 218 at 1).
+  ['in-flight-discount-1', { inFlightDiscount: 1 }],
+  ['sample+t6+exploit+ifd0.2', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, inFlightDiscount: 0.2 }],
+  ['sample+t6+exploit+ifd1', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, inFlightDiscount: 1 }],
+  // More exploitation helps at 100 in flight (a larger tournament, no crossover) and costs test accuracy at 500 elsewhere.
+  ['sample+t10+exploit', { seeding: 'sample', tournamentSize: 10, exploitShare: 0.75 }],
+  ['sample+t6+exploit+mut1', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, mutationProbability: 1 }],
+  // Crossover partners by fitness from any niche instead of the first parent's nearest niches.
+  ['fit-crossover', { crossoverPartners: 'tournament' }],
+  ['sample+t6+exploit+fitx', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, crossoverPartners: 'tournament' }],
+  ['sample+t10+exploit+fitx', { seeding: 'sample', tournamentSize: 10, exploitShare: 0.75, crossoverPartners: 'tournament' }],
 ];
 
 /**

@@ -47,6 +47,11 @@ export const SearchConfig = z
         randomPromptShare: unit.default(0.5),
         /** Crossover merges a random elite with this many nearest neighbours (inclusive range). */
         crossoverNeighbours: z.tuple([z.number().int().positive(), z.number().int().positive()]).default([2, 3]),
+        /**
+         * Crossover's partners: the first parent's nearest elites in descriptor space (the paper), or each the
+         * fittest of a `tournamentSize` tournament among the other elites (beyond the paper: fit partners from any niche).
+         */
+        crossoverPartners: z.enum(['nearest', 'tournament']).default('nearest'),
         /** Of the mutations, the share whose temperature is the prompt individual's plus U(−jitter, jitter). */
         jitterShare: unit.default(0.5),
         temperatureJitter: unit.default(0.1),
@@ -74,6 +79,8 @@ export const SearchConfig = z
         // Beyond the paper (issue 10), each off by default and measured one by one (docs/algorithms.md §3):
         /** A parent with this many children in flight is passed over while others are not (null: no cap). */
         inFlightCap: z.number().int().positive().nullable().default(null),
+        /** Parent draws weigh a candidate by 1 / (1 + this × its children in flight), spreading asks made before results return (0: unweighted). */
+        inFlightDiscount: z.number().nonnegative().default(0),
         /** A parent whose last this-many told children all repeated known architectures is passed over (null: never). */
         saturation: z.number().int().positive().nullable().default(null),
         /** What seeding evaluates: mutations of the initial network (the paper), or samples of the space. */

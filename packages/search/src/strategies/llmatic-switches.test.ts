@@ -36,6 +36,48 @@ describe('llmatic switches beyond the paper', () => {
     expect(capped.ask(6).filter((r) => r.parents[0]!.outcome?.status === 'ok' && r.parents[0]!.outcome.fitness === 1000).length).toBeGreaterThan(0);
   });
 
+  it('inFlightDiscount: parents with children in flight are drawn less, so asks ahead of results spread; 0 draws exactly as before', () => {
+    const plain = make({ tournamentSize: 12 });
+    seeded(plain);
+    const piled = Math.max(...parentCounts(plain.ask(40)).values());
+    expect(piled).toBeGreaterThan(10);
+    const spreadOut = make({ tournamentSize: 12, inFlightDiscount: 2 });
+    seeded(spreadOut);
+    const asked = spreadOut.ask(40);
+    expect(Math.max(...parentCounts(asked).values())).toBeLessThan(piled / 2);
+    // Once the children come back the best is favoured again.
+    spreadOut.tell(asked.map((r, i) => ok(r, 1, spread(i + 12))));
+    const best = spreadOut.best()!.id;
+    expect(spreadOut.ask(3).filter((r) => r.parents[0]!.id === best).length).toBeGreaterThan(0);
+    const zero = make({ tournamentSize: 12, inFlightDiscount: 0 });
+    const again = make({ tournamentSize: 12 });
+    seeded(zero);
+    seeded(again);
+    expect(zero.ask(40)).toEqual(again.ask(40));
+  });
+
+  it("crossoverPartners 'tournament': partners are fit elites from any niche, not the first parent's nearest; distinct, 2–3 of them", () => {
+    const partnersOf = (crossoverPartners: 'nearest' | 'tournament') => {
+      const engine = make({ tournamentSize: 12, mutationProbability: 0, crossoverPartners });
+      seeded(engine);
+      const best = engine.best()!.id;
+      const crossovers = engine.ask(30).filter((r) => r.operator === 'crossover');
+      expect(crossovers.length).toBeGreaterThan(20);
+      for (const r of crossovers) {
+        expect(new Set(r.parents.map((p) => p.id)).size).toBe(r.parents.length);
+        expect(r.parents.length - 1).toBeGreaterThanOrEqual(2);
+        expect(r.parents.length - 1).toBeLessThanOrEqual(3);
+      }
+      // How many crossovers whose first parent is not the best take the best as a partner.
+      const others = crossovers.filter((r) => r.parents[0]!.id !== best);
+      expect(others.length).toBeGreaterThan(5);
+      return others.filter((r) => r.parents.slice(1).some((p) => p.id === best)).length / Math.max(1, others.length);
+    };
+    // The best (fitness 1000) sits in a niche of its own, far from most: fit partners include it nearly always.
+    expect(partnersOf('tournament')).toBeGreaterThan(0.8);
+    expect(partnersOf('nearest')).toBeLessThan(0.5);
+  });
+
   it('saturation: a parent whose last N children repeated known architectures is passed over', () => {
     const engine = make({ tournamentSize: 12, saturation: 2, mutationProbability: 1 });
     seeded(engine);

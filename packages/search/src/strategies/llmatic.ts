@@ -9,7 +9,7 @@ import { LlmaticStateSchema } from './llmatic-state.ts';
 import type { LlmaticState, PendingChild } from './llmatic-state.ts';
 import { offerToPopulation, similarMembers } from './network-population.ts';
 import { addCuriosity, createPromptArchive, mostCurious, offerPrompt } from './prompt-archive.ts';
-import { childrenInFlight, drawParent, exploitParent, improvingPrompts, repeatedKnown } from './parent-choice.ts';
+import { childrenInFlight, drawParent, exploitParent, improvingPrompts, inFlightWeight, repeatedKnown } from './parent-choice.ts';
 import { offerRunnerUp, removeRunnerUp, runnersUp } from './niche-reserve.ts';
 import { createPromptPopulation, stepMemberTemperature } from './prompt-population.ts';
 import { bareProposal } from './strategy.ts';
@@ -74,16 +74,17 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     const cfg = ctx.config.llmatic;
     const selection = cfg.parentSelection ?? (options.lineageMemory ? 'tournament' : 'uniform');
     const cap = cfg.inFlightCap;
-    const busy = cap === null ? null : childrenInFlight(ctx.log, Object.keys(state!.pending));
+    const busy = cap === null && cfg.inFlightDiscount === 0 ? null : childrenInFlight(ctx.log, Object.keys(state!.pending));
     const streaks = state!.streaks;
-    const passedOver = (id: string) => (busy !== null && (busy.get(id) ?? 0) >= cap!) || (cfg.saturation !== null && (streaks?.[id] ?? 0) >= cfg.saturation);
+    const passedOver = (id: string) => (busy !== null && cap !== null && (busy.get(id) ?? 0) >= cap) || (cfg.saturation !== null && (streaks?.[id] ?? 0) >= cfg.saturation);
+    const weight = busy === null ? null : inFlightWeight(busy, cfg.inFlightDiscount);
     const pool = parentPool(ctx);
     // The chance is drawn only where exploitation may happen, so a search without it draws exactly as before.
     if (cfg.exploitShare > 0 && ctx.log.toldIds().length >= cfg.exploitAfter && ctx.rng.chance(cfg.exploitShare)) {
-      const exploited = exploitParent(ctx.log, ctx.rng, cfg.exploitPopulation, cfg.exploitTournament, pool, passedOver);
+      const exploited = exploitParent(ctx.log, ctx.rng, cfg.exploitPopulation, cfg.exploitTournament, pool, passedOver, weight);
       if (exploited !== null) return exploited;
     }
-    return drawParent(pool, ctx.rng, selection, cfg.tournamentSize, passedOver);
+    return drawParent(pool, ctx.rng, selection, cfg.tournamentSize, passedOver, weight);
   }
 
   /**
@@ -151,13 +152,29 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     const k = ctx.rng.int(cfg.crossoverNeighbours[0], cfg.crossoverNeighbours[1]);
     const neighbours = cfg.ablation === 'prompt-archive-only'
       ? similarMembers(state!.population!, first, k, ctx.config.networkArchive, (m) => ({ fitness: ctx.log.fitness(m)!, descriptors: ctx.log.get(m)!.result!.descriptors! }))
-      : nearestElites(network!, descriptors, k, new Set([first])).map((e) => e.id);
+      : cfg.crossoverPartners === 'tournament'
+        ? fitPartners(ctx, first, k)
+        : nearestElites(network!, descriptors, k, new Set([first])).map((e) => e.id);
     if (!neighbours.length) return null;
     pending(ctx, id, { kind: 'crossover', promptIndex: null, source: null });
     return {
       operator: 'crossover', parents: [first, ...neighbours].map((p) => ctx.log.ref(p)), prompt: ctx.crossoverPrompt,
       temperature: cfg.crossoverTemperature, memory: memoryFor(ctx, first), reference: null, improver: false,
     };
+  }
+
+  /** `crossoverPartners: 'tournament'`: k distinct partners, each the fittest of a tournament among the other elites (parents' pool). */
+  function fitPartners(ctx: StrategyContext, first: string, k: number): string[] {
+    const chosen = new Set([first]);
+    const partners: string[] = [];
+    for (let i = 0; i < k; i++) {
+      const open = parentPool(ctx).filter((p) => !chosen.has(p.id));
+      const partner = drawParent(open, ctx.rng, 'tournament', ctx.config.llmatic.tournamentSize);
+      if (partner === null) break;
+      chosen.add(partner);
+      partners.push(partner);
+    }
+    return partners;
   }
 
   /** Where the child's network went: into the network archive, or (prompt-archive-only) into the population. */

@@ -12,17 +12,46 @@ export function drawParent(
   selection: 'uniform' | 'tournament',
   tournamentSize: number,
   passedOver: (id: string) => boolean = () => false,
+  weight: ((id: string) => number) | null = null,
 ): string | null {
   const open = pool.filter((p) => !passedOver(p.id));
   const from = open.length ? open : pool;
   if (!from.length) return null;
-  if (selection === 'uniform') return rng.pick(from).id;
-  let best = rng.pick(from);
+  const draw = weight === null ? () => rng.pick(from) : weightedPicker(from, rng, weight);
+  if (selection === 'uniform') return draw().id;
+  let best = draw();
   for (let i = 1; i < tournamentSize; i++) {
-    const other = rng.pick(from);
+    const other = draw();
     if (other.fitness > best.fitness) best = other;
   }
   return best.id;
+}
+
+/** Draws from `items` with probability proportional to `weight` (all weights > 0). */
+function weightedPicker<T extends { id: string }>(items: readonly T[], rng: Rng, weight: (id: string) => number): () => T {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const item of items) cumulative.push((total += weight(item.id)));
+  return () => {
+    const u = rng.uniform(0, total);
+    let lo = 0;
+    let hi = items.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return items[lo]!;
+  };
+}
+
+/**
+ * In-flight-aware weights (`llmatic.inFlightDiscount`): a candidate with k children in flight is drawn
+ * with weight 1 / (1 + discount × k), so the asks made before its children's results return spread over
+ * more parents. Null (plain uniform draws, exactly as before) when the discount is 0.
+ */
+export function inFlightWeight(busy: ReadonlyMap<string, number>, discount: number): ((id: string) => number) | null {
+  return discount > 0 ? (id) => 1 / (1 + discount * (busy.get(id) ?? 0)) : null;
 }
 
 /**
@@ -38,6 +67,7 @@ export function exploitParent(
   tournament: number,
   pool: readonly { id: string; fitness: number }[],
   passedOver: (id: string) => boolean,
+  weight: ((id: string) => number) | null = null,
 ): string | null {
   if (population > 0) {
     const recent: { id: string; fitness: number }[] = [];
@@ -46,7 +76,7 @@ export function exploitParent(
       const fitness = log.fitness(told[i]!);
       if (fitness !== null) recent.push({ id: told[i]!, fitness });
     }
-    return drawParent(recent, rng, 'tournament', tournament);
+    return drawParent(recent, rng, 'tournament', tournament, undefined, weight);
   }
   const open = pool.filter((p) => !passedOver(p.id));
   let best: { id: string; fitness: number } | null = null;
