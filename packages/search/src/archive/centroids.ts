@@ -83,18 +83,23 @@ function nearestIndex(centres: Float64Array, niches: number, dims: number, point
 
 /** Index of the centroid nearest to a normalised point (ties: the lowest index). */
 export function nearestCentroid(centroids: readonly (readonly number[])[], point: readonly number[]): number {
-  let best = 0;
-  let bestDist = Infinity;
-  centroids.forEach((centre, c) => {
-    let dist = 0;
-    for (let d = 0; d < centre.length; d++) {
-      const diff = centre[d]! - (point[d] ?? 0);
-      dist += diff * diff;
-    }
-    if (dist < bestDist) {
-      bestDist = dist;
-      best = c;
-    }
-  });
-  return best;
+  const dims = centroids[0]?.length ?? 0;
+  const flat = flatCentres(centroids, dims);
+  const p = new Float64Array(dims);
+  for (let d = 0; d < dims; d++) p[d] = point[d] ?? 0;
+  return nearestIndex(flat, centroids.length, dims, p, 0);
+}
+
+/** Centroids as one Float64Array, made once per (frozen, memoised) centroid list: a niche look-up runs for every told candidate. */
+const flattened = new WeakMap<readonly (readonly number[])[], Float64Array>();
+function flatCentres(centroids: readonly (readonly number[])[], dims: number): Float64Array {
+  let flat = flattened.get(centroids);
+  if (!flat) {
+    flat = new Float64Array(centroids.length * dims);
+    centroids.forEach((centre, c) => {
+      for (let d = 0; d < dims; d++) flat![c * dims + d] = centre[d] ?? 0;
+    });
+    flattened.set(centroids, flat);
+  }
+  return flat;
 }

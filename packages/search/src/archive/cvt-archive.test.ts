@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@nasfleet/contracts';
-import { cvtCentroids } from './centroids.ts';
+import { cvtCentroids, nearestCentroid } from './centroids.ts';
 import {
   archiveStats, createArchive, elites, insert, nearestElites, nicheOf, normalise, restoreArchive,
   sampleElites, snapshotArchive, updatePayload,
@@ -26,6 +26,22 @@ describe('cvtCentroids', () => {
     const quadrants = [0, 0, 0, 0];
     for (const [x, y] of a as number[][]) quadrants[(x! < 0.5 ? 0 : 1) + (y! < 0.5 ? 0 : 2)]! += 1;
     for (const q of quadrants) expect(q).toBeGreaterThan(7);
+  });
+
+  it('finds the nearest centroid as a brute-force scan does, the lowest index on a tie, in 1 to 3 dimensions', () => {
+    const rng = Rng.fromSeed(11);
+    for (const dims of [1, 2, 3]) {
+      const centroids = cvtCentroids({ niches: 40, dims, seed: dims, samples: 2_000 });
+      for (let k = 0; k < 500; k++) {
+        const point = Array.from({ length: dims }, () => rng.float() * 1.2 - 0.1);
+        const dist = (c: readonly number[]) => c.reduce((sum, x, d) => sum + (x - point[d]!) ** 2, 0);
+        const best = centroids.reduce((b, c, i) => (dist(c) < dist(centroids[b]!) ? i : b), 0);
+        expect(nearestCentroid(centroids, point)).toBe(best);
+      }
+    }
+    // Two centroids at the same distance: the first wins.
+    expect(nearestCentroid([[0.25], [0.75]], [0.5])).toBe(0);
+    expect(nearestCentroid([[0.75], [0.25], [0.25]], [0.25])).toBe(1);
   });
 
   it('rejects nonsense specs', () => {
