@@ -140,9 +140,11 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     retried.delete(result.id);
     deps.onTold?.(searchId, result, engine);
     toldSinceSnapshot += 1;
-    const told = engine.candidate(result.id);
-    for (const waiting of waiters.get(result.id) ?? []) {
-      const w = pending.get(waiting);
+    const waiting = waiters.get(result.id) ?? [];
+    // A copy of the told record only for the duplicates that wait for it (engine.candidate clones it).
+    const told = waiting.length > 0 ? engine.candidate(result.id) : undefined;
+    for (const id of waiting) {
+      const w = pending.get(id);
       if (w?.generated?.check?.ok && told?.result) {
         await tell(w, assembleResult(w.generated.generate, w.generated.check, { kind: 'duplicate', of: { id: result.id, index: told.index, result: told.result } }), null, result.id);
       }
