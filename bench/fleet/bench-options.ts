@@ -43,7 +43,8 @@ takes half a training job per answer (P7). Starts its own redis-server unless RE
   --bare-jobs N              bare BullMQ jobs per measurement (5000; quick 2000)
   --rounds N                 P1 rounds, bare and pipeline back to back; the median is reported (5; quick 1)
   --evaluations N            P1: NB201 candidates (1000; quick 300)
-  --warmup N                 P1: evaluations of the unmeasured warm-up search (1000; quick 300)
+  --warmup N                 P1: evaluations of the unmeasured warm-up search, and jobs of each bare
+                             run's warm-up (3000; quick 300)
   --depth N                  P1: candidates in flight (16 = 2 × the LLM worker's concurrency)
   --llm-concurrency N        P1/P2: the LLM worker's WORKER_CONCURRENCY (8)
   --supply-evaluations N     P2: candidates of the instant-training code search (200; quick 100)
@@ -97,7 +98,7 @@ export function parseBenchOptions(args: string[]): BenchOptions | null {
     bareJobs: positiveInt('bare-jobs', values['bare-jobs'], quick ? 2000 : 5000),
     rounds: positiveInt('rounds', values.rounds, quick ? 1 : 5),
     evaluations: positiveInt('evaluations', values.evaluations, quick ? 300 : 1000),
-    warmup: positiveInt('warmup', values.warmup, quick ? 300 : 1000),
+    warmup: positiveInt('warmup', values.warmup, quick ? 300 : 3000),
     depth: positiveInt('depth', values.depth, 16),
     llmConcurrency: positiveInt('llm-concurrency', values['llm-concurrency'], 8),
     supplyEvaluations: positiveInt('supply-evaluations', values['supply-evaluations'], quick ? 100 : 200),
