@@ -11,7 +11,7 @@ export interface BenchOptions {
   bareJobs: number;
   /** P1 rounds (bare BullMQ and the pipeline back to back); the median round is reported. */
   rounds: number;
-  /** P1: evaluations of the unmeasured warm-up search before the first round. */
+  /** P1: evaluations of the unmeasured warm-up search before the first round, and jobs of each bare run's warm-up. */
   warmup: number;
   evaluations: number;
   depth: number;

@@ -41,3 +41,8 @@ export function describeCpu(used: Record<string, number | null>, wallSeconds: nu
     .map(([name, s]) => (s === null ? `${name} n/a` : `${name} ${s.toFixed(2)} s (${((100 * s) / wallSeconds).toFixed(0)}%${per ? `, ${((1000 * s) / per.count).toFixed(2)} ms/${per.unit}` : ''})`))
     .join(', ');
 }
+
+/** "orchestrator 0.81, llm worker 0.55, …": each process's CPU milliseconds per one of `count` units (a round's short line). */
+export function describeCpuPer(used: Record<string, number | null>, count: number): string {
+  return Object.entries(used).map(([name, s]) => `${name} ${s === null ? 'n/a' : ((1000 * s) / count).toFixed(2)}`).join(', ');
+}

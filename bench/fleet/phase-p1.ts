@@ -2,7 +2,7 @@ import { measureBareBullmq } from './bare-bullmq.ts';
 import type { BareRun } from './bare-bullmq.ts';
 import { benchSearch, NB201_SPACE } from './bench-context.ts';
 import type { BenchContext, MeasuredRun } from './bench-context.ts';
-import { describeCpu } from './cpu-usage.ts';
+import { describeCpu, describeCpuPer } from './cpu-usage.ts';
 import { describeTraffic } from './redis-traffic.ts';
 
 /** One P1 round: bare BullMQ at both concurrencies, then the NB201 pipeline, back to back. */
@@ -55,11 +55,6 @@ export async function runP1(ctx: BenchContext, o: { bareJobs: number; evaluation
   return { rounds, median, depth: o.depth, ratio: median.ratio };
 }
 
-/** "orchestrator 0.81, llm worker 0.55, …": each process's CPU milliseconds per candidate told. */
-function cpuPerCandidate(p: MeasuredRun): string {
-  return Object.entries(p.cpu).map(([name, s]) => `${name} ${s === null ? 'n/a' : ((1000 * s) / p.told).toFixed(2)}`).join(', ');
-}
-
 /** The report lines of P1 (without the final P1 line): every round in short, the median round in full. */
 export function describeP1(r: P1Result): string[] {
   const bareLine = (b: BareRun) => `${b.jobs} jobs in ${b.seconds.toFixed(2)} s = ${b.rate.toFixed(0)} jobs/s (worker concurrency ${b.concurrency}); Redis: ${describeTraffic(b.traffic, b.jobs, 'job')}`;
@@ -67,7 +62,7 @@ export function describeP1(r: P1Result): string[] {
   const p = m.pipeline;
   const fastest = (x: P1Round) => Math.max(x.bare.rate, x.bareConcurrent.rate);
   return [
-    ...r.rounds.map((x, i) => `round ${i + 1}: bare ${x.bare.rate.toFixed(0)} / ${x.bareConcurrent.rate.toFixed(0)} jobs/s, pipeline ${x.pipeline.rate.toFixed(1)} candidates/s, ratio ${x.ratio.toFixed(2)}; CPU ms/candidate: ${cpuPerCandidate(x.pipeline)}`),
+    ...r.rounds.map((x, i) => `round ${i + 1}: bare ${x.bare.rate.toFixed(0)} / ${x.bareConcurrent.rate.toFixed(0)} jobs/s, pipeline ${x.pipeline.rate.toFixed(1)} candidates/s, ratio ${x.ratio.toFixed(2)}; CPU ms/candidate: ${describeCpuPer(x.pipeline.cpu, x.pipeline.told)}`),
     `the median round (${r.rounds.indexOf(m) + 1}):`,
     `bare BullMQ: ${bareLine(m.bare)}`,
     `bare BullMQ: ${bareLine(m.bareConcurrent)}`,
