@@ -27,6 +27,8 @@ export interface JobResult extends Job {
   hitTrainings: number | null;
   at500: number | null;
   atEnd: number | null;
+  /** The signal (what the search maximises, e.g. val200) of the pick at 500: a search's own measure of success. */
+  signalAt500: number | null;
   coverage: number;
   /** Distinct cells among the first 500 evaluations (the rest were duplicates). */
   trainingsAt500: number;

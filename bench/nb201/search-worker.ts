@@ -34,7 +34,7 @@ export async function runJob(job: Job): Promise<JobResult> {
   const optimumAt500 = pick !== null && pick !== undefined && table.indexOf(pick.arch) === table.best(job.dataset, job.signal).index;
   return {
     ...job, optimumAt500, hit: report.firstTopHit, hitTrainings: report.firstTopHitTrainings,
-    at500: report.atCheckpoint[500]?.test200 ?? null, atEnd: report.atCheckpoint[job.evaluations]?.test200 ?? null,
+    at500: report.atCheckpoint[500]?.test200 ?? null, signalAt500: pick?.fitness ?? null, atEnd: report.atCheckpoint[job.evaluations]?.test200 ?? null,
     coverage: report.coverage, trainingsAt500, failures: report.failures, ms: performance.now() - t0,
   };
 }

@@ -30,3 +30,18 @@ export function medianRange(xs: readonly number[], budget: number): string {
 export function meanStd(xs: readonly number[]): string {
   return xs.length ? `${mean(xs).toFixed(2)}±${std(xs).toFixed(2)}` : 'n/a';
 }
+
+/**
+ * The difference of two samples' means, a − b, and the half-width of its 95% interval (normal
+ * approximation with each sample's own variance, Welch): whether a gap between two strategies over
+ * independent seeds is larger than the seeds' noise. NaN half-width with fewer than two values a side.
+ */
+export function meanDifference(a: readonly number[], b: readonly number[]): { diff: number; half: number } {
+  const variance = (xs: readonly number[]) => (xs.length < 2 ? NaN : (std(xs) ** 2 * xs.length) / (xs.length - 1));
+  return { diff: mean(a) - mean(b), half: 1.96 * Math.sqrt(variance(a) / a.length + variance(b) / b.length) };
+}
+
+/** "Δ +0.012 ± 0.041": a `meanDifference`, signed, to three places. */
+export function formatDifference({ diff, half }: { diff: number; half: number }): string {
+  return `Δ ${diff >= 0 ? '+' : '−'}${Math.abs(diff).toFixed(3)} ± ${half.toFixed(3)}`;
+}
