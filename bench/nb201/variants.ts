@@ -10,7 +10,7 @@ export interface Variant {
 type LlmaticSwitches = NonNullable<SearchConfigInput['llmatic']>;
 
 /**
- * The llmatic settings the hybrid has its own defaults for (`configDefaults`; none today), at the paper's
+ * The llmatic settings the hybrid has its own defaults for (`configDefaults`), at the paper's
  * values (the schema's defaults). Each `hybrid/<switches>` row is the switches on this base, so it means
  * what its name says whatever the hybrid's defaults become; the row `hybrid` is the hybrid's defaults.
  */
@@ -27,6 +27,8 @@ const PAPER_BASE: LlmaticSwitches = (() => {
  * four as regularized evolution makes them (a tournament of 10 among the 100 most recent successes).
  */
 const HYBRID_SWITCHES: [string, LlmaticSwitches][] = [
+  // The hybrid before it had defaults of its own: the paper's settings with a tournament of 3.
+  ['paper-base', {}],
   ['sample-seeding', { seeding: 'sample' }],
   ['tournament-6', { tournamentSize: 6 }],
   ['in-flight-cap-2', { inFlightCap: 2 }],

@@ -57,7 +57,8 @@ describe('runNb201Command', () => {
     expect(report.best).not.toBeNull();
     expect(report.best!.validation).toBeGreaterThan(90); // top cells of CIFAR-10 validation are 91.0–91.6
     expect(report.best!.test200).toBeGreaterThan(93);
-    expect(report.archive.coverage).toBeGreaterThan(0.3);
+    // The hybrid exploits its best region from the 200th result on, so 300 evaluations cover fewer niches than a pure QD search.
+    expect(report.archive.coverage).toBeGreaterThan(0.2);
     expect(report.archive.qdScore).toBeGreaterThan(1000);
     const text = formatNb201Report(report);
     expect(text).toContain(report.best!.arch);

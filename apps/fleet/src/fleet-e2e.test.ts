@@ -65,7 +65,9 @@ const ended = (id: string) => waitFor(async () => {
 
 describe('a fleet on one machine, driven over HTTP', () => {
   it('runs an NB201 search in replay mode through the Ollama double to the local run\'s snapshot, byte for byte, with provenance, archives and metrics', { timeout: 300_000 }, async () => {
-    const id = await api.submit({ space: NB201, config: { strategy: 'hybrid', seed: 11 }, evaluations: 24, llm: llm(), replay: true });
+    // Seeded from the initial network, so the LLM writes every candidate but the first (the hybrid's default seeds with the space's samples).
+    const config = { strategy: 'hybrid', seed: 11, llmatic: { seeding: 'initial' } } as const;
+    const id = await api.submit({ space: NB201, config, evaluations: 24, llm: llm(), replay: true });
     const d = await ended(id);
     expect(d.search.status).toBe('done');
     expect(d.progress).toMatchObject({ told: 24, inFlight: 0, evaluations: 24 });
@@ -75,7 +77,7 @@ describe('a fleet on one machine, driven over HTTP', () => {
     const space = await builtInSpaces().create(NB201.name, NB201.options);
     const prompts = loadPromptSet();
     const engine = SearchEngine.create(
-      { strategy: 'hybrid', seed: 11, networkArchive: { bounds: space.descriptorBounds } },
+      { ...config, networkArchive: { bounds: space.descriptorBounds } },
       { prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, initialArtifact: space.initialArtifact, promptSetHash: prompts.hash },
     );
     const provider = createProvider({ kind: 'ollama', host: double.url });

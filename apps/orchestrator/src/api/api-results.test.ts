@@ -16,6 +16,7 @@ const nb201 = { name: 'nb201', options: { dataset: 'cifar10' } };
 let store: SearchStore;
 let calls: Map<string, number>;
 let app: ZodApp;
+// Seeded from the initial network (the hybrid's default seeds with samples), so every lineage ends at c000000.
 let hybrid: WrittenSearch;
 let told: CandidateResult[];
 let inFlightId: string;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const view = readOnlyStore(store);
   calls = view.calls;
   app = await createApi({ store: view.store, token: TOKEN, ready: async () => undefined });
-  hybrid = await writeSearch(store, 'hy', { space: nb201, config: { strategy: 'hybrid', seed: 3, generationSize: 10 }, evaluations: 40 });
+  hybrid = await writeSearch(store, 'hy', { space: nb201, config: { strategy: 'hybrid', seed: 3, generationSize: 10, llmatic: { seeding: 'initial' } }, evaluations: 40 });
   written.push(hybrid);
   told = await hybrid.tell(24, { broken: (i) => i === 5 || i === 11 });
   inFlightId = (await hybrid.askOnly()).id;

@@ -131,7 +131,8 @@ describe('llmatic', () => {
   });
 
   it.each(['llmatic', 'hybrid'] as const)('%s runs on when the initial network and every seeding child fail without code', (strategy) => {
-    const engine = make({ seedingBudget: 6 }, strategy);
+    // Seeding from the initial network (the paper's; the hybrid's default seeds with samples).
+    const engine = make({ seedingBudget: 6, seeding: 'initial' }, strategy);
     const noCode = (r: CandidateRequest): CandidateResult => ({ id: r.id, artifact: null, outcome: { status: 'failed', failure: { class: 'extraction', message: `no code in ${r.id}` } } });
     const [seed] = engine.ask(1);
     engine.tell([{ id: seed!.id, artifact: null, outcome: { status: 'failed', failure: { class: 'training-nan', message: 'loss is NaN' } } }]);

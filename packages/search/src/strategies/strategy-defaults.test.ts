@@ -76,6 +76,16 @@ describe('per-strategy config defaults', () => {
     expect(r.names()).toEqual([]);
   });
 
+  it("the built-in hybrid defaults to its tuned settings (samples as seeds, tournament of 6, exploitation); a given setting wins", () => {
+    const hybrid = builtInStrategies.resolveConfig({ strategy: 'hybrid', networkArchive: archive }).llmatic;
+    expect(hybrid).toMatchObject({ seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, exploitAfter: 200, crossoverPartners: 'nearest', mutationProbability: 0.7 });
+    const pinned = builtInStrategies.resolveConfig({ strategy: 'hybrid', networkArchive: archive, llmatic: { seeding: 'initial', exploitShare: 0 } }).llmatic;
+    expect(pinned).toMatchObject({ seeding: 'initial', exploitShare: 0, tournamentSize: 6 });
+    // A fresh hybrid search asks samples first, not edits of the initial network.
+    const engine = SearchEngine.create({ strategy: 'hybrid', networkArchive: archive }, setup);
+    expect(engine.ask(4).slice(1).map((r) => r.operator)).toEqual(['sample', 'sample', 'sample']);
+  });
+
   it("the built-in llmatic has no defaults of its own: { strategy: 'llmatic' } is the paper's LLMatic", () => {
     expect(builtInStrategies.get('llmatic').configDefaults).toBeUndefined();
     expect(builtInStrategies.resolveConfig({ strategy: 'llmatic', networkArchive: archive })).toEqual(SearchConfig.parse({ strategy: 'llmatic', networkArchive: archive }));
