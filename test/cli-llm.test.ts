@@ -40,7 +40,8 @@ async function closedPort(): Promise<number> {
 describe('npm run search --llm ollama: a local search through a real LLM protocol (NB201 cells)', () => {
   it('edits cells through /api/chat: each prompt carries a real parent cell, the request the search\'s model, temperature and seed', async () => {
     const { double, responder } = await start();
-    const args = ['--llm', 'ollama', '--ollama-host', double.url, '--evaluations', '30', '--strategy', 'hybrid', '--seed', '4', '--json'];
+    // llmatic: its seeds are the LLM's edits of the initial cell (the hybrid's default seeds are the space's samples, no chat).
+    const args = ['--llm', 'ollama', '--ollama-host', double.url, '--evaluations', '30', '--strategy', 'llmatic', '--seed', '4', '--json'];
     const run = await npmRun('search', args);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
