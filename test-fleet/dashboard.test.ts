@@ -37,7 +37,8 @@ beforeAll(async () => {
   searchId = await fleet.submit({
     id: 'dashboard-nb201',
     space: { name: 'nb201', options: { dataset: 'cifar10' } },
-    config: { strategy: 'hybrid', seed: 2, generationSize: GENERATION },
+    // Seeded from the initial network (the hybrid's default seeds are samples): every candidate after the first is the LLM's.
+    config: { strategy: 'hybrid', seed: 2, generationSize: GENERATION, llmatic: { seeding: 'initial' } },
     evaluations: EVALUATIONS,
     llm: { provider: 'ollama', endpoint: fleet.double.url, generatorModel: DASHBOARD_MODEL },
   });

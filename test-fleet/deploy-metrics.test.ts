@@ -88,10 +88,11 @@ beforeAll(async () => {
   runStart = Math.floor(Date.now() / 1000) - 2;
 
   const llmSettings = { provider: 'ollama' as const, endpoint: double.url, generatorModel: MODEL, improverModel: null, maxTokens: 2048 };
-  const nb201: FleetSpec = { space: { name: 'nb201', options: { dataset: 'cifar10' } }, config: { strategy: 'hybrid', seed: 7 }, evaluations: NB201_EVALUATIONS, llm: llmSettings, replay: false };
+  // Seeded from the initial network (the hybrid's default seeds are samples, no LLM call): the LLM answers from the start.
+  const nb201: FleetSpec = { space: { name: 'nb201', options: { dataset: 'cifar10' } }, config: { strategy: 'hybrid', seed: 7, llmatic: { seeding: 'initial' } }, evaluations: NB201_EVALUATIONS, llm: llmSettings, replay: false };
   const code: FleetSpec = {
     space: { name: 'code', options: { train: { epochs: 1, trainSubset: 256, batchSize: 64, learningRate: 0.05 }, validation: { count: 64 } } },
-    config: { strategy: 'hybrid', seed: 3 }, evaluations: CODE_EVALUATIONS, llm: llmSettings, depth: 2, replay: false,
+    config: { strategy: 'hybrid', seed: 3, llmatic: { seeding: 'initial' } }, evaluations: CODE_EVALUATIONS, llm: llmSettings, depth: 2, replay: false,
   };
   // NB201 first, until the broken answers are spent: the code search's candidates then train (a
   // histogram's first observation creates its series, which rate() cannot see: several must succeed).

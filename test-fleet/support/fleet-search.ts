@@ -12,7 +12,7 @@ import { toldIds, waitFor } from '../../apps/orchestrator/src/testing/journal.ts
  */
 export type FleetSpec = {
   space: SpaceRef;
-  config: { strategy: string; seed: number };
+  config: { strategy: string; seed: number; llmatic?: Record<string, unknown> };
   evaluations: number;
   llm: LlmSettings;
   depth?: number;
