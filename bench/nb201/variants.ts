@@ -70,6 +70,8 @@ export const VARIANTS: Variant[] = [
   })),
   // Beyond the paper: samples as seeds (what llmatic loses at 100 in flight is its seeding from one network).
   { name: 'llmatic/sample-seeding', config: { strategy: 'llmatic', llmatic: { seeding: 'sample' } } },
+  // LLMatic's released code draws a mutation's parent among the 3 fittest networks; the paper's text (and llmatic) a random elite.
+  { name: 'llmatic/fittest-parents', config: { strategy: 'llmatic', llmatic: { parentSelection: 'fittest' } } },
   { name: 'hybrid', config: { strategy: 'hybrid' } },
   // The switches beyond the paper (issue 10), each alone on the hybrid, then the combinations tuned on seeds < 1000.
   ...HYBRID_SWITCHES.map(([name, llmatic]) => ({ name: `hybrid/${name}`, config: { strategy: 'hybrid' as const, llmatic: { ...PAPER_BASE, ...llmatic } } })),

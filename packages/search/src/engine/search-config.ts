@@ -63,12 +63,15 @@ export const SearchConfig = z
         /** Curiosity change of the prompt individual: network entered the archive / did not / could not be trained. */
         curiosity: z.object({ entered: z.number().default(1), rejected: z.number().default(-0.5), failed: z.number().default(-1) }).prefault({}),
         /**
-         * How a mutation's parent is drawn from the network archive: uniformly (the paper), or the best of a
-         * tournament of `tournamentSize` uniform draws (more exploitation). Unset: uniform for llmatic,
-         * tournament for the hybrid.
+         * How a mutation's parent is drawn from the network archive: uniformly (the paper's text), the best of a
+         * tournament of `tournamentSize` uniform draws (more exploitation), or uniformly among the
+         * `fittestCount` fittest elites ('fittest': what LLMatic's released code does). Unset: uniform for
+         * llmatic, tournament for the hybrid.
          */
-        parentSelection: z.enum(['uniform', 'tournament']).optional(),
+        parentSelection: z.enum(['uniform', 'tournament', 'fittest']).optional(),
         tournamentSize: z.number().int().positive().default(3),
+        /** With parentSelection 'fittest': how many of the fittest elites a parent is drawn from (the released code: 3). */
+        fittestCount: z.number().int().positive().default(3),
         /**
          * The ablations' populations (paper §4.2, 100 each): network-archive-only's prompt individuals,
          * prompt-archive-only's networks (the fittest are kept).

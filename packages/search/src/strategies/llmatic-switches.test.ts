@@ -25,6 +25,25 @@ const parentCounts = (requests: CandidateRequest[]) => {
 };
 
 describe('llmatic switches beyond the paper', () => {
+  it("parentSelection 'fittest': every mutation's parent is one of the fittestCount fittest elites, each of them drawn (LLMatic's released code)", () => {
+    const fitnessOf = (r: CandidateRequest) => {
+      const outcome = r.parents[0]!.outcome;
+      return outcome?.status === 'ok' ? outcome.fitness : null;
+    };
+    const fittest = make({ parentSelection: 'fittest' }, 'llmatic');
+    seeded(fittest);
+    const parents = fittest.ask(60).filter((r) => r.operator === 'mutate').map(fitnessOf);
+    expect(parents.length).toBeGreaterThan(20);
+    expect(new Set(parents)).toEqual(new Set([1000, 10, 9]));
+    const wider = make({ parentSelection: 'fittest', fittestCount: 5 }, 'llmatic');
+    seeded(wider);
+    expect(new Set(wider.ask(60).filter((r) => r.operator === 'mutate').map(fitnessOf))).toEqual(new Set([1000, 10, 9, 8, 7]));
+    // The paper's text: a uniformly random elite, the weaker ones too.
+    const paper = make({}, 'llmatic');
+    seeded(paper);
+    expect(paper.ask(60).filter((r) => r.operator === 'mutate').map(fitnessOf).some((f) => f !== null && f < 9)).toBe(true);
+  });
+
   it('inFlightCap: no parent gets more children in flight than the cap while others are open', () => {
     const plain = make({ tournamentSize: 12 });
     seeded(plain);

@@ -84,7 +84,7 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
       const exploited = exploitParent(ctx.log, ctx.rng, cfg.exploitPopulation, cfg.exploitTournament, pool, passedOver, weight);
       if (exploited !== null) return exploited;
     }
-    return drawParent(pool, ctx.rng, selection, cfg.tournamentSize, passedOver, weight);
+    return drawParent(pool, ctx.rng, selection, selection === 'fittest' ? cfg.fittestCount : cfg.tournamentSize, passedOver, weight);
   }
 
   /**

@@ -2,15 +2,17 @@ import type { MemoryEntry, PromptChoice, Rng } from '@nasfleet/contracts';
 import type { CandidateLog } from '../engine/candidate-log.ts';
 
 /**
- * Draws a parent from `pool`: uniformly, or the fittest of `tournamentSize` uniform draws. Parents
- * `passedOver` (their children already fill the in-flight cap, or keep repeating known architectures)
- * are left out while any other remains; with none passed over, the draws are exactly the plain ones.
+ * Draws a parent from `pool`: uniformly, the fittest of `size` uniform draws ('tournament'), or uniformly
+ * among the `size` fittest ('fittest': LLMatic's released code, whose mutation takes one of the 3 fittest
+ * networks; ties keep the pool's order). Parents `passedOver` (their children already fill the in-flight
+ * cap, or keep repeating known architectures) are left out while any other remains; with none passed
+ * over, the draws are exactly the plain ones.
  */
 export function drawParent(
   pool: readonly { id: string; fitness: number }[],
   rng: Rng,
-  selection: 'uniform' | 'tournament',
-  tournamentSize: number,
+  selection: 'uniform' | 'tournament' | 'fittest',
+  size: number,
   passedOver: (id: string) => boolean = () => false,
   weight: ((id: string) => number) | null = null,
 ): string | null {
@@ -19,8 +21,9 @@ export function drawParent(
   if (!from.length) return null;
   const draw = weight === null ? () => rng.pick(from) : weightedPicker(from, rng, weight);
   if (selection === 'uniform') return draw().id;
+  if (selection === 'fittest') return rng.pick([...from].sort((a, b) => b.fitness - a.fitness).slice(0, size)).id;
   let best = draw();
-  for (let i = 1; i < tournamentSize; i++) {
+  for (let i = 1; i < size; i++) {
     const other = draw();
     if (other.fitness > best.fitness) best = other;
   }
