@@ -4,7 +4,7 @@ import type { CandidateLog } from '../engine/candidate-log.ts';
 /**
  * Draws a parent from `pool`: uniformly, the fittest of `size` uniform draws ('tournament'), or uniformly
  * among the `size` fittest ('fittest': LLMatic's released code, whose mutation takes one of the 3 fittest
- * networks; ties keep the pool's order). Parents `passedOver` (their children already fill the in-flight
+ * networks; ties keep the pool's order; in-flight weights do not apply to it). Parents `passedOver` (their children already fill the in-flight
  * cap, or keep repeating known architectures) are left out while any other remains; with none passed
  * over, the draws are exactly the plain ones.
  */
