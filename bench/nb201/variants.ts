@@ -39,6 +39,8 @@ const HYBRID_SWITCHES: [string, LlmaticSwitches][] = [
   ['sample+t6', { seeding: 'sample', tournamentSize: 6 }],
   ['sample+t6+sat3', { seeding: 'sample', tournamentSize: 6, saturation: 3 }],
   ['sample+t6+exploit', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75 }],
+  // Samples kept in flight only as the archives still need them, like the paper's seeding: a top cell sooner at 100 in flight, lower at 500.
+  ['sample+t6+exploit+needed', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, seedingInFlight: 'needed' }],
   // Other ways of exploiting measured in tuning, none better there: from the first result on, the fittest elite only, with runners-up per niche.
   ['sample+t6+exploit-from-start', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, exploitAfter: 0 }],
   ['sample+t6+exploit-best-elite', { seeding: 'sample', tournamentSize: 6, exploitShare: 0.25, exploitAfter: 0, exploitPopulation: 0 }],
@@ -70,11 +72,17 @@ export const VARIANTS: Variant[] = [
   })),
   // Beyond the paper: samples as seeds (what llmatic loses at 100 in flight is its seeding from one network).
   { name: 'llmatic/sample-seeding', config: { strategy: 'llmatic', llmatic: { seeding: 'sample' } } },
+  // Seeding as before the paper's sequential seeding was kept in flight: every free slot gets a child of the initial network.
+  { name: 'llmatic/fill-seeding', config: { strategy: 'llmatic', llmatic: { seedingInFlight: 'fill' } } },
   // LLMatic's released code draws a mutation's parent among the 3 fittest networks; the paper's text (and llmatic) a random elite.
   { name: 'llmatic/fittest-parents', config: { strategy: 'llmatic', llmatic: { parentSelection: 'fittest' } } },
   { name: 'hybrid', config: { strategy: 'hybrid' } },
   // The switches beyond the paper (issue 10), each alone on the hybrid, then the combinations tuned on seeds < 1000.
-  ...HYBRID_SWITCHES.map(([name, llmatic]) => ({ name: `hybrid/${name}`, config: { strategy: 'hybrid' as const, llmatic: { ...PAPER_BASE, ...llmatic } } })),
+  // Samples as seeds fill every free slot, as these rows were tuned with, unless a row says otherwise.
+  ...HYBRID_SWITCHES.map(([name, llmatic]) => ({
+    name: `hybrid/${name}`,
+    config: { strategy: 'hybrid' as const, llmatic: { ...PAPER_BASE, ...(llmatic.seeding === 'sample' ? { seedingInFlight: 'fill' as const } : {}), ...llmatic } },
+  })),
   { name: 'feedback-memory', config: { strategy: 'feedback-memory' } },
   { name: 'feedback-memory/no-improver', config: { strategy: 'feedback-memory', memory: { improver: false } } },
   { name: 'feedback-memory/no-reference', config: { strategy: 'feedback-memory', memory: { reference: false } } },

@@ -193,9 +193,11 @@ export function createSearchRunner(deps: SearchRunnerDeps): SearchRunner {
     const limit = spec.replay ? 1 : (spec.depth ?? derivedDepth);
     const n = Math.min(limit - pending.size, spec.evaluations - asked);
     if (n <= 0) return;
+    // Fewer than n when the strategy waits for results (LLMatic's seeding); the next tell tops up again.
     const requests = engine.ask(n);
+    if (requests.length === 0) return;
     const askedAt = now().toISOString();
-    journal({ op: 'ask', n, ids: requests.map((r) => r.id), at: askedAt });
+    journal({ op: 'ask', n: requests.length, ids: requests.map((r) => r.id), at: askedAt });
     for (const request of requests) {
       const p: Pending = { request, generated: null, askedAt };
       pending.set(request.id, p);

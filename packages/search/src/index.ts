@@ -14,3 +14,4 @@ export * from './strategies/strategy-registry.ts';
 export * from './strategies/built-in-strategies.ts';
 export * from './engine/run-sync.ts';
 export * from './engine/run-async.ts';
+export * from './engine/tell-signal.ts';

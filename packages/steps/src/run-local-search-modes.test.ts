@@ -22,8 +22,8 @@ interface Trace {
   /** Sizes of the engine's tell calls. */
   tells: number[];
 }
-async function trace(mode: Partial<LocalSearchOptions>, evaluations = 60, generate = step): Promise<Trace> {
-  const engine = makeEngine();
+async function trace(mode: Partial<LocalSearchOptions>, evaluations = 60, generate = step, strategy?: string): Promise<Trace> {
+  const engine = makeEngine(strategy);
   const t: Trace = { ids: [], inFlight: [], tells: [] };
   const tell = engine.tell.bind(engine);
   engine.tell = (results) => {
@@ -79,6 +79,30 @@ describe('runLocalSearch: generations of N', () => {
       expect((await trace(mode)).ids).toEqual(one.ids);
     }
     expect((await trace({ mode: 'generational', inFlight: 4 }, 20)).tells).toEqual((await trace({ batch: 4 }, 20)).tells);
+  });
+});
+
+describe('runLocalSearch: a strategy that waits for results (LLMatic seeding no more than its archives need)', () => {
+  const cumulative = (xs: number[]) => xs.map((_, i) => xs.slice(0, i + 1).reduce((a, b) => a + b, 0));
+
+  it.each([
+    ['seeded steady state', { mode: 'steady', inFlight: 8, orderSeed: 5 }],
+    ['steady state', { mode: 'steady', inFlight: 8 }],
+  ] as const)('%s: slots wait while seeding children are in flight, then all N run; each candidate told once', async (_name, mode) => {
+    const t = await trace(mode, 60, step, 'llmatic');
+    expect([...t.ids].sort()).toEqual(askOrder(60));
+    // The initial network and its 3 seeding children (seedNetworks 3) are all that run at first.
+    expect(t.inFlight[0]).toBeLessThanOrEqual(3);
+    expect(Math.max(...t.inFlight)).toBe(7);
+  });
+
+  it('generations: the first is asked in waves, each told before the next, and still holds N; the next ones are whole', async () => {
+    const g = await trace({ mode: 'generational', inFlight: 16, orderSeed: 2 }, 40, step, 'llmatic');
+    expect([...g.ids].sort()).toEqual(askOrder(40));
+    expect(g.tells[0]).toBe(4);
+    expect(g.tells.length).toBeGreaterThan(3);
+    expect(cumulative(g.tells)).toEqual(expect.arrayContaining([16, 32, 40]));
+    expect(g.tells.slice(-2)).toEqual([16, 8]);
   });
 });
 

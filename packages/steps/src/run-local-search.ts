@@ -1,5 +1,6 @@
 import { Rng } from '@nasfleet/contracts';
 import type { CandidateRequest, CandidateResult } from '@nasfleet/contracts';
+import { TellSignal } from '@nasfleet/search';
 import type { SearchEngine } from '@nasfleet/search';
 import { assembleResult } from './assemble-result.ts';
 import type { GenerateStep } from './generate-step.ts';
@@ -8,7 +9,9 @@ import type { SearchSpace } from './search-space.ts';
 /**
  * How candidates are in flight. 'generational': ask N, evaluate them, tell the N together, ask the
  * next N (LLMatic's generations). 'steady': keep N running; each is told as soon as it finishes and
- * one is asked in its place (a fleet's normal state). With N = 1 both are one at a time.
+ * one is asked in its place (a fleet's normal state). With N = 1 both are one at a time. When the
+ * engine hands out fewer than asked (its strategy waits for results: LLMatic's seeding), a generation
+ * is asked in waves, each told before the next, and a steady slot waits for the next result.
  */
 export type LocalSearchMode = 'steady' | 'generational';
 
@@ -98,12 +101,18 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
     let clock = 0;
     let asked = 0;
     let failure: { error: unknown } | null = null;
-    const launch = () => {
+    /** Starts one candidate; false when the strategy asks nothing until a result is told. */
+    const launch = (): boolean => {
       const [request] = engine.ask(1);
+      if (!request) return false;
       asked += 1;
-      running.push({ request: request!, settled: startSettled(request!), finish: clock + duration(rng) });
+      running.push({ request, settled: startSettled(request), finish: clock + duration(rng) });
+      return true;
     };
-    while (running.length < n && asked < evaluations && !done()) launch();
+    const fill = () => {
+      while (running.length < n && asked < evaluations && !done() && launch());
+    };
+    fill();
     while (running.length > 0) {
       const first = running.reduce((best, r, i) => (r.finish < running[best]!.finish ? i : best), 0);
       const [next] = running.splice(first, 1);
@@ -111,7 +120,7 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
       const settled = await next!.settled;
       if (settled.ok) tell([settled.result], [next!.request]);
       else failure ??= { error: settled.error };
-      if (!failure && asked < evaluations && !done()) launch();
+      if (!failure) fill();
     }
     if (failure) throw failure.error;
     return;
@@ -120,14 +129,22 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
     let asked = 0;
     // The first error stops every worker from asking more; the candidates already running finish and are told.
     const stop: { error?: unknown } = {};
+    const signal = new TellSignal();
     const worker = async (): Promise<void> => {
       while (!('error' in stop) && asked < evaluations && !done()) {
-        asked += 1;
         const [request] = engine.ask(1);
+        if (!request) {
+          // The strategy waits for a result another worker has in flight.
+          await signal.next();
+          continue;
+        }
+        asked += 1;
         try {
-          tell([await start(request!)], [request!]);
+          tell([await start(request)], [request]);
         } catch (error) {
           if (!('error' in stop)) stop.error = error;
+        } finally {
+          signal.notify();
         }
       }
     };
@@ -135,8 +152,13 @@ export async function runLocalSearch(options: LocalSearchOptions): Promise<void>
     if ('error' in stop) throw stop.error;
     return;
   }
+  // A generation of n is asked in waves when the strategy waits for results (LLMatic's seeding, whose
+  // children enter the archives before the rest of the generation is made); each wave is told before the next.
+  let generationLeft = 0;
   while (told < evaluations && !done()) {
-    const requests = engine.ask(Math.min(n, evaluations - told));
+    if (generationLeft === 0) generationLeft = Math.min(n, evaluations - told);
+    const requests = engine.ask(generationLeft);
+    generationLeft -= requests.length;
     // The whole generation settles before an error is thrown, so nothing of it still runs once this returns.
     const settled = await Promise.all(requests.map(startSettled));
     const order = rng ? finishingOrder(requests.length, rng) : requests.map((_, i) => i);

@@ -7,8 +7,9 @@ import { SearchEngine } from './search-engine.ts';
 /** De-duplication by canonical hash: the index lives in the engine's log, so it survives restarts. */
 
 const setup = { prompts: TOY_PROMPTS, crossoverPrompt: TOY_CROSSOVER, initialArtifact: TOY_INITIAL };
+// Many children asked at once from the start: seeding fills every slot (the paper's cap on seeding in flight has its own tests, llmatic-seeding.test.ts).
 const make = (strategy = 'random', seed = 1) =>
-  SearchEngine.create({ strategy, seed, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 } }, setup);
+  SearchEngine.create({ strategy, seed, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 }, llmatic: { seedingInFlight: 'fill' } }, setup);
 const roundTrip = (engine: SearchEngine) => SearchEngine.restore(JSON.parse(JSON.stringify(engine.snapshot())));
 const ok = (id: string, fitness: number, canonicalHash?: string): CandidateResult => ({
   id, artifact: '01234012', outcome: { status: 'ok', fitness }, descriptors: [1, 1], ...(canonicalHash === undefined ? {} : { canonicalHash }),

@@ -88,6 +88,13 @@ export const SearchConfig = z
         saturation: z.number().int().positive().nullable().default(null),
         /** What seeding evaluates: mutations of the initial network (the paper), or samples of the space. */
         seeding: z.enum(['initial', 'sample']).default('initial'),
+        /**
+         * Seeding children in flight: no more than the archives still need networks ('needed': the paper's
+         * seeding, where each seeding child is added to the archives before the next is made; free slots wait
+         * for results), or one in every free slot ('fill': with many in flight, up to that many children of the
+         * initial network, most of them repeats).
+         */
+        seedingInFlight: z.enum(['needed', 'fill']).default('needed'),
         /** Hybrid: a random-prompt mutation reuses a prompt whose edit improved on this lineage, when one did. */
         lineageSteering: z.boolean().default(false),
         /**
@@ -162,3 +169,15 @@ export function withConfigDefaults(input: SearchConfigInput, defaults: StrategyC
   return defaults === undefined ? input : (mergeUnder(defaults, input) as SearchConfigInput);
 }
 
+
+/**
+ * A config as a snapshot stored it, read as the search was made: snapshots from before
+ * `llmatic.seedingInFlight` seeded with every free slot, so a restored search goes on as it began.
+ * Anything that is not such a config is returned as it is, for the schema to judge.
+ */
+export function storedConfig(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const llmatic = (raw as { llmatic?: unknown }).llmatic;
+  if (typeof llmatic !== 'object' || llmatic === null || 'seedingInFlight' in llmatic) return raw;
+  return { ...raw, llmatic: { ...llmatic, seedingInFlight: 'fill' } };
+}

@@ -7,8 +7,9 @@ import { TellRejectedError } from './tell-receipt.ts';
 import type { StrategyName } from './search-config.ts';
 
 const setup = { prompts: TOY_PROMPTS, crossoverPrompt: TOY_CROSSOVER, initialArtifact: TOY_INITIAL };
+// Many children asked at once from the start: seeding fills every slot (the paper's cap on seeding in flight has its own tests, llmatic-seeding.test.ts).
 const make = (strategy: StrategyName, seed = 1, extra: Record<string, unknown> = {}) =>
-  SearchEngine.create({ strategy, seed, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 }, ...extra }, setup);
+  SearchEngine.create({ strategy, seed, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 }, llmatic: { seedingInFlight: 'fill' }, ...extra }, setup);
 const strategies: StrategyName[] = ['llmatic', 'hybrid', 'feedback-memory', 'random', 'regularized-evolution'];
 
 describe('SearchEngine', () => {

@@ -11,13 +11,13 @@ import { CandidateLog, candidateId } from './candidate-log.ts';
 import type { CandidateRecord, HashClaim } from './candidate-log.ts';
 import { EngineSetup } from './engine-setup.ts';
 import { EngineSnapshot, SnapshotError } from './engine-snapshot.ts';
-import { SearchConfig } from './search-config.ts';
+import { SearchConfig, storedConfig } from './search-config.ts';
 import type { SearchConfigInput } from './search-config.ts';
 import { TellRejectedError } from './tell-receipt.ts';
 import type { TellReceipt } from './tell-receipt.ts';
 
 /**
- * The ask/tell search engine. `ask(n)` hands out n candidate requests; `tell(results)` takes outcomes
+ * The ask/tell search engine. `ask(n)` hands out up to n candidate requests; `tell(results)` takes outcomes
  * back in any order, any number of asks ahead; `claimHash` keeps one training per architecture. It
  * does no I/O and is deterministic: the same config, setup and sequence of asks, claims and tells give
  * the same snapshot, byte for byte. Its strategy comes from a `StrategyRegistry` (the built-ins by default).
@@ -67,7 +67,7 @@ export class SearchEngine {
       }
     };
     const snapshot = part('snapshot', () => EngineSnapshot.parse(input));
-    const config = part('config', () => SearchConfig.parse(snapshot.config));
+    const config = part('config', () => SearchConfig.parse(storedConfig(snapshot.config)));
     if (!registry.has(config.strategy)) {
       throw new UnknownStrategyError(config.strategy, registry.names(), 'restore the search with the registry it was created with');
     }
@@ -84,14 +84,25 @@ export class SearchEngine {
     return this.setup.promptSetHash ?? null;
   }
 
-  /** Hands out `n` new candidate requests. */
+  /**
+   * Hands out up to `n` new candidate requests: fewer when the strategy waits for results before it
+   * proposes more (LLMatic's seeding keeps no more children in flight than its archives still need:
+   * `llmatic.seedingInFlight`). A driver asks again once it has told a result; with nothing in flight
+   * the strategy always proposes, so `ask(n ≥ 1)` then gives at least one.
+   */
   ask(n: number): CandidateRequest[] {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`ask(n) needs a non-negative integer, got ${n}`);
-    return Array.from({ length: n }, () => this.askOne());
+    const requests: CandidateRequest[] = [];
+    while (requests.length < n) {
+      const request = this.askOne();
+      if (request === null) break;
+      requests.push(request);
+    }
+    return requests;
   }
 
-  private askOne(): CandidateRequest {
-    const index = this.nextIndex++;
+  private askOne(): CandidateRequest | null {
+    const index = this.nextIndex;
     const id = candidateId(index);
     const generation = Math.floor(index / this.config.generationSize);
     const ctx = this.context();
@@ -107,9 +118,14 @@ export class SearchEngine {
       this.log.add(recordOf(request, artifact));
     } else {
       const proposal = this.strategy.propose(ctx, { index, generation });
+      if (proposal === null) {
+        if (this.nextIndex === this.log.toldIds().length) throw new Error(`strategy ${this.strategy.name} proposed nothing with nothing in flight: the search could never go on`);
+        return null;
+      }
       request = { ...base, ...proposal, seed: this.rng.seed() };
       this.log.add(recordOf(request, null));
     }
+    this.nextIndex += 1;
     return CandidateRequest.parse(request);
   }
 

@@ -11,8 +11,9 @@ import type { PromptMember } from './prompt-population.ts';
 // Issue 10, "Fidelity to LLMatic": the ablations as the paper describes them (§4.2).
 
 const setup = { prompts: TOY_PROMPTS, crossoverPrompt: TOY_CROSSOVER, initialArtifact: TOY_INITIAL };
+// Many children asked at once from the start: seeding fills every slot (the paper's cap on seeding in flight has its own tests, llmatic-seeding.test.ts).
 const make = (llmatic: Record<string, unknown>) =>
-  SearchEngine.create({ strategy: 'llmatic', seed: 2, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 }, llmatic }, setup);
+  SearchEngine.create({ strategy: 'llmatic', seed: 2, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 }, llmatic: { seedingInFlight: 'fill', ...llmatic } }, setup);
 type State = { network: ArchiveSnapshot<null>; prompts: ArchiveSnapshot<PromptPayload>; promptPopulation?: PromptMember[]; populationScore?: number; population?: string[] };
 const stateOf = (e: SearchEngine) => e.snapshot().strategy as State;
 const ok = (r: CandidateRequest, fitness: number, descriptors: number[]): CandidateResult => ({ id: r.id, artifact: toyOperate(r), outcome: { status: 'ok', fitness }, descriptors });

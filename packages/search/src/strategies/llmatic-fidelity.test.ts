@@ -10,8 +10,9 @@ import type { PromptPayload } from './prompt-archive.ts';
 // (the ablations' rules are in llmatic-ablations.test.ts).
 
 const setup = { prompts: TOY_PROMPTS, crossoverPrompt: TOY_CROSSOVER, initialArtifact: TOY_INITIAL };
+// Many children asked at once from the start: seeding fills every slot (the paper's cap on seeding in flight has its own tests, llmatic-seeding.test.ts).
 function make(llmatic: Record<string, unknown> = {}) {
-  return SearchEngine.create({ strategy: 'llmatic', seed: 1, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 }, llmatic }, setup);
+  return SearchEngine.create({ strategy: 'llmatic', seed: 1, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 }, llmatic: { seedingInFlight: 'fill', ...llmatic } }, setup);
 }
 type StrategyState = { prompts: ArchiveSnapshot<PromptPayload>; collective: number[] };
 const stateOf = (e: SearchEngine) => e.snapshot().strategy as StrategyState;

@@ -6,8 +6,11 @@ import { TOY_BOUNDS, TOY_CROSSOVER, TOY_INITIAL, TOY_PROMPTS, toyOperate } from 
 // Issue 10, "Better than the anchors": the switches beyond the paper, each off by default.
 
 const setup = { prompts: TOY_PROMPTS, crossoverPrompt: TOY_CROSSOVER, initialArtifact: TOY_INITIAL };
-/** Each switch on the paper's settings: the hybrid's own defaults (samples as seeds, exploitation, …) are set back to the paper's. */
-const PAPER = { seeding: 'initial', tournamentSize: 3, exploitShare: 0, crossoverPartners: 'nearest' } as const;
+/**
+ * Each switch on the paper's settings: the hybrid's own defaults (samples as seeds, exploitation, …) are set back to the paper's.
+ * Seeding fills every slot: these tests ask many children at once (the paper's cap has its own tests, llmatic-seeding.test.ts).
+ */
+const PAPER = { seeding: 'initial', tournamentSize: 3, exploitShare: 0, crossoverPartners: 'nearest', seedingInFlight: 'fill' } as const;
 const make = (llmatic: Record<string, unknown>, strategy = 'hybrid') =>
   SearchEngine.create({ strategy, seed: 4, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 }, llmatic: { ...PAPER, ...llmatic } }, setup);
 const ok = (r: CandidateRequest, fitness: number, descriptors: number[], extra: Partial<CandidateResult> = {}): CandidateResult => ({

@@ -7,9 +7,10 @@ import { TOY_BOUNDS, TOY_CROSSOVER, TOY_INITIAL, TOY_PROMPTS, runToy, toyEvaluat
 import type { PromptPayload } from './prompt-archive.ts';
 
 const setup = { prompts: TOY_PROMPTS, crossoverPrompt: TOY_CROSSOVER, initialArtifact: TOY_INITIAL };
+// Many children asked at once from the start: seeding fills every slot (the paper's cap on seeding in flight has its own tests, llmatic-seeding.test.ts).
 function make(llmatic: Record<string, unknown> = {}, strategy: 'llmatic' | 'hybrid' = 'llmatic', seed = 1) {
   return SearchEngine.create(
-    { strategy, seed, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 }, llmatic },
+    { strategy, seed, generationSize: 20, networkArchive: { niches: 30, bounds: TOY_BOUNDS, seed: 3 }, llmatic: { seedingInFlight: 'fill', ...llmatic } },
     setup,
   );
 }

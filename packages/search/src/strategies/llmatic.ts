@@ -99,6 +99,15 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
     return Math.max(networks, prompts) >= cfg.seedNetworks || state!.seedsTold >= cfg.seedingBudget;
   }
 
+  /** Seeding children the archives may still need beyond those in flight (each adds at most one network and one prompt individual). */
+  function seedsStillWanted(ctx: StrategyContext): number {
+    const cfg = ctx.config.llmatic;
+    const networks = cfg.ablation === 'prompt-archive-only' ? state!.population!.length : elites(network!).length;
+    const prompts = cfg.ablation === 'network-archive-only' ? 0 : elites(promptArchive!).length;
+    const seeding = Object.values(state!.pending).filter((p) => p.kind === 'seed').length;
+    return Math.min(cfg.seedNetworks - Math.max(networks, prompts), cfg.seedingBudget - state!.seedsTold) - seeding;
+  }
+
   function pending(ctx: StrategyContext, id: string, child: Omit<PendingChild, 'reference'>): void {
     // Keys in the schema's order, so a snapshot and its validated restore serialise identically.
     const reference = previousGenerationBest(ctx.log, ctx.config.generationSize);
@@ -212,6 +221,7 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
         const improve = ctx.prompts.findIndex((p) => p.intent === 'improve');
         return mutation(ctx, initial, childId, improve >= 0 ? improve : ctx.rng.int(0, ctx.prompts.length - 1));
       }
+      if (!seedingDone(ctx) && cfg.seedingInFlight === 'needed' && seedsStillWanted(ctx) <= 0) return null;
       if (!seedingDone(ctx) && cfg.seeding === 'sample') {
         pending(ctx, childId, { kind: 'seed', promptIndex: null, source: null });
         return bareProposal('sample', [], cfg.initialTemperature);

@@ -88,7 +88,9 @@ function play(config: SearchConfigInput, rounds: readonly Round[], restores: boo
   const told: CandidateResult[] = [];
   for (const r of rounds) {
     const asked = engine.ask(r.ask);
-    expect(asked).toHaveLength(r.ask);
+    // Fewer only while the strategy waits for results in flight (LLMatic's seeding); with none in flight, at least one.
+    expect(asked.length).toBeLessThanOrEqual(r.ask);
+    if (asked.length < r.ask) expect(inFlight.length + asked.length).toBeGreaterThan(0);
     for (const request of asked) expectHandOutsHaveCode(engine, request);
     inFlight.push(...asked);
     const batch: CandidateResult[] = [];

@@ -78,7 +78,7 @@ describe('per-strategy config defaults', () => {
 
   it("the built-in hybrid defaults to its tuned settings (samples as seeds, tournament of 6, exploitation); a given setting wins", () => {
     const hybrid = builtInStrategies.resolveConfig({ strategy: 'hybrid', networkArchive: archive }).llmatic;
-    expect(hybrid).toMatchObject({ seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, exploitAfter: 200, crossoverPartners: 'nearest', mutationProbability: 0.7 });
+    expect(hybrid).toMatchObject({ seeding: 'sample', tournamentSize: 6, exploitShare: 0.75, seedingInFlight: 'fill', exploitAfter: 200, crossoverPartners: 'nearest', mutationProbability: 0.7 });
     const pinned = builtInStrategies.resolveConfig({ strategy: 'hybrid', networkArchive: archive, llmatic: { seeding: 'initial', exploitShare: 0 } }).llmatic;
     expect(pinned).toMatchObject({ seeding: 'initial', exploitShare: 0, tournamentSize: 6 });
     // A fresh hybrid search asks samples first, not edits of the initial network.

@@ -40,7 +40,7 @@ export interface Strategy {
    * The next request. Never throws for any mix of told results; every candidate it hands out (parent,
    * reference) has an artifact: see `CandidateLog.hasArtifact` (failures may have none).
    */
-  propose(ctx: StrategyContext, slot: { index: number; generation: number }): Proposal;
+  propose(ctx: StrategyContext, slot: { index: number; generation: number }): Proposal | null;
   /** Called once per told candidate, in tell order. */
   observe(ctx: StrategyContext, record: CandidateRecord & { result: CandidateResult }): void;
   /** Strategy-specific statistics (archives, memory) for reports: the fields of StrategyStats it has. */
