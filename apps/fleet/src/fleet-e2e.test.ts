@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@nasfleet/fleet-testing';
@@ -32,6 +32,9 @@ let double: OllamaDouble;
 let fleet: LocalFleet;
 let api: ReturnType<typeof apiClient>;
 let logDir: string;
+/** The last lines of each training worker's log. */
+const workerLogs = () =>
+  readdirSync(logDir).filter((f) => f.startsWith('train')).map((f) => `--- ${f}\n${readFileSync(join(logDir, f), 'utf8').split('\n').slice(-30).join('\n')}`).join('\n');
 
 const get = async (path: string, token = fleet.token) => {
   const response = await fetch(new URL(path, fleet.apiUrl), { headers: { authorization: `Bearer ${token}` } });
@@ -129,7 +132,8 @@ describe('a fleet on one machine, driven over HTTP', () => {
     expect(started.status).toBe(202);
     const done = await waitFor(async () => {
       const e = await getJson<{ model: { state: string; validationAccuracy: number | null; modelJson: string | null; error: string | null } }>(`/v1/searches/${id}/export`);
-      expect(e.model.state).not.toBe('failed');
+      // A failed export says why, with what the training workers logged.
+      expect(e.model.state, `the export failed: ${e.model.error}\n${workerLogs()}`).not.toBe('failed');
       return e.model.state === 'done' && e.model;
     }, 'the export to be trained', 240_000, 500);
     expect(done.validationAccuracy).toBe(d.best!.fitness);
