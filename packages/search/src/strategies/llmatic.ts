@@ -88,24 +88,21 @@ export function createLlmatic(options: { lineageMemory: boolean }, snapshot?: un
   }
 
   /**
-   * Seeding ends once either archive holds `seedNetworks` individuals (paper: "one of the two archives"),
-   * or after `seedingBudget` seeding children were told: descriptor bounds that squeeze the initial
-   * network's mutants into a few niches must not stall a search forever.
+   * Seeding children still to tell: seeding ends once either archive holds `seedNetworks` individuals
+   * (paper: "one of the two archives"), or after `seedingBudget` seeding children were told (descriptor
+   * bounds that squeeze the initial network's mutants into a few niches must not stall a search forever).
    */
-  function seedingDone(ctx: StrategyContext): boolean {
+  function seedingLeft(ctx: StrategyContext): number {
     const cfg = ctx.config.llmatic;
     const networks = cfg.ablation === 'prompt-archive-only' ? state!.population!.length : elites(network!).length;
     const prompts = cfg.ablation === 'network-archive-only' ? 0 : elites(promptArchive!).length;
-    return Math.max(networks, prompts) >= cfg.seedNetworks || state!.seedsTold >= cfg.seedingBudget;
+    return Math.min(cfg.seedNetworks - Math.max(networks, prompts), cfg.seedingBudget - state!.seedsTold);
   }
+  const seedingDone = (ctx: StrategyContext): boolean => seedingLeft(ctx) <= 0;
 
   /** Seeding children the archives may still need beyond those in flight (each adds at most one network and one prompt individual). */
   function seedsStillWanted(ctx: StrategyContext): number {
-    const cfg = ctx.config.llmatic;
-    const networks = cfg.ablation === 'prompt-archive-only' ? state!.population!.length : elites(network!).length;
-    const prompts = cfg.ablation === 'network-archive-only' ? 0 : elites(promptArchive!).length;
-    const seeding = Object.values(state!.pending).filter((p) => p.kind === 'seed').length;
-    return Math.min(cfg.seedNetworks - Math.max(networks, prompts), cfg.seedingBudget - state!.seedsTold) - seeding;
+    return seedingLeft(ctx) - Object.values(state!.pending).filter((p) => p.kind === 'seed').length;
   }
 
   function pending(ctx: StrategyContext, id: string, child: Omit<PendingChild, 'reference'>): void {
