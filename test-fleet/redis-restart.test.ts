@@ -61,12 +61,14 @@ async function shutdownGracefully(): Promise<void> {
   await eventually(async () => !alive(pid), 'redis-server to exit after SHUTDOWN', 30_000);
 }
 
-/** Waits until `n` more candidates are told than `after` (polling through Redis being away). */
+/** Waits until `n` candidates are told (polling through Redis being away); a wait that times out shows the processes' logs. */
 const toldAtLeast = (n: number, what: string) =>
   eventually(async () => {
     const told = (await toldIds(store, 'redis-restart')).length;
     return told >= n && told;
-  }, what);
+  }, what).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}\n${fleet.logs()}`);
+  });
 
 describe('Redis restarted mid-search (AOF on)', () => {
   it('the orchestrator and the LLM worker ride out a graceful restart and a SIGKILL: done, exactly the budget, the local run\'s snapshot', { timeout: 300_000 }, async () => {
@@ -84,7 +86,9 @@ describe('Redis restarted mid-search (AOF on)', () => {
     await redis.restart();
     expect(beforeKill, 'the search ended before Redis was killed').toBeLessThan(EVALUATIONS);
 
-    const done = await searchEnded(store, record.id);
+    const done = await searchEnded(store, record.id).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${fleet.logs()}`);
+    });
     expect(done.status, fleet.logs()).toBe('done');
     const told = await toldIds(store, record.id);
     expect(told).toHaveLength(EVALUATIONS);
