@@ -5,10 +5,10 @@ import { submitSearch } from './submit-search.ts';
 import { startLease } from './search-lease.ts';
 
 /**
- * A lease's renewals, and what the log says when one finds the lease gone: taken over while it was
- * still live (someone acquired it: another orchestrator, or a runner of this one that should not
- * exist), or not renewed for longer than its time to live (it may have expired on its own). The
- * store and the lease share a clock the test moves; the renewal ticks are real (a third of the ttl).
+ * A lease's renewals, and what the log says when one finds the lease gone, as the store saw it: taken
+ * over (another lease holds it: another orchestrator's, or a runner of this one that should not exist)
+ * or expired (nothing holds it), whatever the clock says about when it was last renewed. The store and
+ * the lease share a clock the test moves; the renewal ticks are real (a third of the ttl).
  */
 const TTL = 300;
 
@@ -21,9 +21,9 @@ async function setUp() {
   let renewals = 0;
   const renewLease = store.renewLease.bind(store);
   store.renewLease = async (...args) => {
-    const held = await renewLease(...args);
+    const renewal = await renewLease(...args);
     renewals += 1;
-    return held;
+    return renewal;
   };
   const lines: string[] = [];
   let lost = 0;
@@ -48,23 +48,32 @@ describe('startLease', () => {
     expect(lines).toEqual([]);
   }, 30_000);
 
-  it('says the lease was taken over while still live when it is acquired again within its ttl', async () => {
+  it('says the lease was taken over when another lease holds it', async () => {
     const { store, lines, lease, lost } = await setUp();
     // The same owner acquiring again (a second runner of this orchestrator) gets a new token.
     const second = await store.acquireLease('s1', 'orch-a', TTL);
     expect(second!.token).toBeGreaterThan(lease.token);
     await waitFor(() => lost() === 1, 'the renewal to find the lease gone', 10_000);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^search s1: the lease was lost, taken over while still live \(last renewed 0\.0 s ago, its time to live 0\.3 s\)/);
+    expect(lines[0]).toMatch(/^search s1: the lease was lost, taken over by another lease \(last renewed 0\.0 s ago, its time to live 0\.3 s\); this orchestrator stops driving it$/);
   }, 30_000);
 
-  it('says the lease may have expired when no renewal held it for longer than its ttl', async () => {
+  it('says the lease expired when no renewal held it for longer than its ttl', async () => {
     const { clock, lines, lost } = await setUp();
     // Redis away, or the process starved: the store's clock passes the lease's expiry before any renewal.
     clock.advance(TTL + 1_700);
     await waitFor(() => lost() === 1, 'the renewal to find the lease gone', 10_000);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^search s1: the lease was lost, not renewed for 2\.0 s, more than its time to live 0\.3 s: it may have expired/);
+    expect(lines[0]).toMatch(/^search s1: the lease was lost, it expired \(last renewed 2\.0 s ago, its time to live 0\.3 s\)/);
+  }, 30_000);
+
+  it('says the lease expired when the store lost it well within its ttl (a crashed Redis losing its last writes), not that it was taken over', async () => {
+    const { store, lines, lease, lost } = await setUp();
+    // The lease is gone from the store while the clock says it was renewed just now.
+    expect(await store.releaseLease('s1', 'orch-a', lease.token)).toBe(true);
+    await waitFor(() => lost() === 1, 'the renewal to find the lease gone', 10_000);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^search s1: the lease was lost, it expired \(last renewed 0\.0 s ago, its time to live 0\.3 s\)/);
   }, 30_000);
 
   it('renews no more once halted: a lease taken after that is not reported lost', async () => {

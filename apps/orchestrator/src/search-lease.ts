@@ -11,13 +11,15 @@ export interface SearchLease {
 
 /**
  * Takes a search's lease for `owner` (null while another owner holds it) and renews it every third of
- * its time to live. When a renewal finds the lease gone (it expired, another orchestrator took it),
- * renewing stops and `onLost` is called: the holder must stop writing (its writes would be refused by
- * the fence anyway). A renewal that fails (Redis unreachable) is logged and tried again at the next tick.
+ * its time to live. When a renewal finds the lease gone, renewing stops and `onLost` is called: the
+ * holder must stop writing (its writes would be refused by the fence anyway). A renewal that fails
+ * (Redis unreachable) is logged and tried again at the next tick.
  *
- * The log says which of the two it was where the clock can tell: a lease found gone less than its time
- * to live after the last renewal that held was *sent* was still live when looked at, so someone took it
- * over; found gone later (Redis away, the process starved), it may simply have expired.
+ * The log says which it was, as the store saw it in the renewal itself: expired (nothing holds the
+ * search: Redis was away or the process starved past the time to live, or a Redis that crashed lost
+ * its last renewals, which appendfsync everysec allows) or taken over (another lease holds it: another
+ * orchestrator's, or a later one of this owner, i.e. a runner that was never stopped kept renewing).
+ * The time since the last renewal that held was sent is logged beside it.
  */
 export async function startLease(options: {
   store: SearchStore; searchId: string; owner: string; ttlMs: number; onLost: () => void; log: (line: string) => void;
@@ -26,21 +28,19 @@ export async function startLease(options: {
 }): Promise<SearchLease | null> {
   const { store, searchId, owner, ttlMs, log } = options;
   const now = options.now ?? Date.now;
-  // When the last request that found the lease held was sent: the lease lives until at least ttlMs after.
+  // When the last request that found the lease held was sent (logged when the lease is lost).
   let heldSince = now();
   const lease = await store.acquireLease(searchId, owner, ttlMs);
   if (!lease) return null;
   let timer: NodeJS.Timeout | null = setInterval(() => {
     const sent = now();
     store.renewLease(searchId, owner, lease.token, ttlMs).then(
-      (held) => {
-        if (held) heldSince = Math.max(heldSince, sent);
-        if (held || !timer) return;
+      (renewal) => {
+        if (renewal === 'renewed') heldSince = Math.max(heldSince, sent);
+        if (renewal === 'renewed' || !timer) return;
         halt();
-        const silent = now() - heldSince;
-        const why = silent < ttlMs
-          ? `taken over while still live (last renewed ${seconds(silent)} ago, its time to live ${seconds(ttlMs)})`
-          : `not renewed for ${seconds(silent)}, more than its time to live ${seconds(ttlMs)}: it may have expired`;
+        const since = `last renewed ${seconds(now() - heldSince)} ago, its time to live ${seconds(ttlMs)}`;
+        const why = renewal === 'taken' ? `taken over by another lease (${since})` : `it expired (${since})`;
         log(`search ${searchId}: the lease was lost, ${why}; this orchestrator stops driving it`);
         options.onLost();
       },

@@ -16,7 +16,7 @@ describe('memory store only', () => {
     expect(await store.acquireLease('s1', 'b', 1_000)).toBeNull();
     expect((await store.setStatus('s1', 'paused', a)).updatedAt).toBe('2030-01-01T00:00:00.999Z');
     t += 1;
-    expect(await store.renewLease('s1', 'a', a, 1_000)).toBe(false);
+    expect(await store.renewLease('s1', 'a', a, 1_000)).toBe('expired');
     expect((await store.acquireLease('s1', 'b', 1_000))!.token).toBeGreaterThan(a);
   });
 

@@ -134,9 +134,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SearchStore
       const { s } = search(searchId);
       const [who, tok, ttl] = [checkOwner(owner), checkToken(token, 'lease token'), checkTtl(ttlMs)];
       const lease = liveLease(s);
-      if (!lease || lease.owner !== who || lease.token !== tok) return false;
+      if (!lease) return 'expired';
+      if (lease.owner !== who || lease.token !== tok) return 'taken';
       lease.expiresAt = now() + ttl;
-      return true;
+      return 'renewed';
     },
 
     async releaseLease(searchId, owner, token) {

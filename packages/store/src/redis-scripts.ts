@@ -65,10 +65,12 @@ local token = redis.call('INCR', KEYS[3])
 redis.call('SET', KEYS[2], string.format('%d:%s', token, ARGV[1]), 'PX', ARGV[2])
 return {'ok', string.format('%d', token)}` },
 
-  /** KEYS record, lease; ARGV '<token>:<owner>', ttlMs. */
+  /** KEYS record, lease; ARGV '<token>:<owner>', ttlMs. 'expired': no lease at all; 'taken': another one. */
   nasfleetStoreRenew: { keys: 2, lua: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'unknown'} end
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {'lost'} end
+local lease = redis.call('GET', KEYS[2])
+if not lease then return {'expired'} end
+if lease ~= ARGV[1] then return {'taken'} end
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
 return {'ok'}` },
 

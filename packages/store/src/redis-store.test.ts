@@ -89,7 +89,7 @@ describe('Redis store only', () => {
     await first.saveSnapshot('s1', { at: 1 }, 1, a);
     expect(await second.acquireLease('s1', 'orchestrator-b', 60_000)).toBeNull();
     // The first orchestrator stops renewing (a pause, a partition): its lease runs out.
-    expect(await first.renewLease('s1', 'orchestrator-a', a, 300)).toBe(true);
+    expect(await first.renewLease('s1', 'orchestrator-a', a, 300)).toBe('renewed');
     const b = (await waitFor(() => second.acquireLease('s1', 'orchestrator-b', 60_000))).token;
     expect(b).toBeGreaterThan(a);
 

@@ -165,7 +165,9 @@ export function createRedisStore(options: RedisStoreOptions): SearchStore {
       const value = `${checkToken(token, 'lease token')}:${checkOwner(owner)}`;
       const k = keys.search(id);
       const [status] = answered(id, null, await call(id, k.lease, () => run.nasfleetStoreRenew(k.record, k.lease, value, String(checkTtl(ttlMs)))));
-      return status === 'ok';
+      if (status === 'ok') return 'renewed';
+      if (status === 'expired' || status === 'taken') return status;
+      throw new Error(`renewing the lease of search ${id}: unexpected reply ${JSON.stringify(status)} from the renew script`);
     },
 
     async releaseLease(searchId, owner, token) {

@@ -6,6 +6,9 @@ export interface Lease {
   readonly token: number;
 }
 
+/** What a renewal found (see SearchStore.renewLease). */
+export type LeaseRenewal = 'renewed' | 'expired' | 'taken';
+
 /**
  * A search's durable state: its record, an append-only journal of engine operations, the latest
  * snapshot, and a lease that makes one orchestrator the search's only writer.
@@ -66,8 +69,13 @@ export interface SearchStore {
    */
   acquireLease(searchId: string, owner: string, ttlMs: number): Promise<Lease | null>;
 
-  /** Sets the lease's time to live to `ttlMs` from now; false once it expired or was taken over. */
-  renewLease(searchId: string, owner: string, token: number, ttlMs: number): Promise<boolean>;
+  /**
+   * Sets the lease's time to live to `ttlMs` from now ('renewed') if `owner` still holds it with
+   * `token`. Otherwise changes nothing and says why, as the store sees it in the same atomic step:
+   * 'expired' (no lease holds the search: it ran out, or a crashed Redis lost its last renewals) or
+   * 'taken' (another lease holds it: another owner's, or this owner's later one, which made `token` stale).
+   */
+  renewLease(searchId: string, owner: string, token: number, ttlMs: number): Promise<LeaseRenewal>;
 
   /** Gives the lease up (true) if `owner` still holds it with `token`; otherwise changes nothing (false). */
   releaseLease(searchId: string, owner: string, token: number): Promise<boolean>;

@@ -144,7 +144,7 @@ export function describeSearchStore(name: string, makeStore: () => SearchStore |
         expect(again!.token).toBeGreaterThan(a);
         // Re-acquiring deposed the old token.
         await expect(store.append('s1', [claim(1)], a)).rejects.toThrow(StaleFenceError);
-        expect(await store.renewLease('s1', 'a', a, 60_000)).toBe(false);
+        expect(await store.renewLease('s1', 'a', a, 60_000)).toBe('taken');
         expect(await store.releaseLease('s1', 'b', again!.token)).toBe(false);
         expect(await store.releaseLease('s1', 'a', a)).toBe(false);
         expect(await store.acquireLease('s1', 'b', 60_000)).toBeNull();
@@ -155,21 +155,25 @@ export function describeSearchStore(name: string, makeStore: () => SearchStore |
         expect(await store.append('s1', [claim(1)], b!.token)).toEqual([1]);
       });
 
-      it('renew works only for the holder and its token', async () => {
+      it('renew works only for the holder and its token; others are told another lease holds it', async () => {
         const a = await leased('s1', 'a');
-        expect(await store.renewLease('s1', 'a', a, 60_000)).toBe(true);
-        expect(await store.renewLease('s1', 'b', a, 60_000)).toBe(false);
-        expect(await store.renewLease('s1', 'a', a + 1, 60_000)).toBe(false);
+        expect(await store.renewLease('s1', 'a', a, 60_000)).toBe('renewed');
+        expect(await store.renewLease('s1', 'b', a, 60_000)).toBe('taken');
+        expect(await store.renewLease('s1', 'a', a + 1, 60_000)).toBe('taken');
+        // Released: nothing holds the search, so a renewal finds it expired, not taken.
+        expect(await store.releaseLease('s1', 'a', a)).toBe(true);
+        expect(await store.renewLease('s1', 'a', a, 60_000)).toBe('expired');
+        await expect(store.renewLease('nope', 'a', a, 60_000)).rejects.toThrow(UnknownSearchError);
       });
 
       it('after the lease expires another owner takes over with a higher token, and the old holder cannot write', async () => {
         const a = await leased('s1', 'a');
         expect(await store.append('s1', [ask(0, 2)], a)).toEqual([1]);
         // Renew sets the time to live: shortened to 300 ms, the lease runs out soon.
-        expect(await store.renewLease('s1', 'a', a, 300)).toBe(true);
+        expect(await store.renewLease('s1', 'a', a, 300)).toBe('renewed');
         const b = await waitFor(() => store.acquireLease('s1', 'b', 60_000));
         expect(b.token).toBeGreaterThan(a);
-        expect(await store.renewLease('s1', 'a', a, 60_000)).toBe(false);
+        expect(await store.renewLease('s1', 'a', a, 60_000)).toBe('taken');
         await expect(store.append('s1', [claim(9)], a)).rejects.toThrow(StaleFenceError);
         await expect(store.saveSnapshot('s1', {}, 1, a)).rejects.toThrow(StaleFenceError);
         expect(await store.append('s1', [claim(2)], b.token)).toEqual([2]);
@@ -184,7 +188,7 @@ export function describeSearchStore(name: string, makeStore: () => SearchStore |
         const error = await store.append('s1', [claim(1)], a!.token).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(StaleFenceError);
         expect(error).toMatchObject({ fence: a!.token, current: null });
-        expect(await store.renewLease('s1', 'a', a!.token, 60_000)).toBe(false);
+        expect(await store.renewLease('s1', 'a', a!.token, 60_000)).toBe('expired');
         expect(await store.releaseLease('s1', 'a', a!.token)).toBe(false);
         expect(await store.readJournal('s1')).toEqual([]);
       });
@@ -193,8 +197,8 @@ export function describeSearchStore(name: string, makeStore: () => SearchStore |
         const a = await leased('s1', 'a');
         const b = await leased('s2', 'b');
         expect(await store.acquireLease('s2', 'a', 60_000)).toBeNull();
-        expect(await store.renewLease('s1', 'a', a, 60_000)).toBe(true);
-        expect(await store.renewLease('s2', 'b', b, 60_000)).toBe(true);
+        expect(await store.renewLease('s1', 'a', a, 60_000)).toBe('renewed');
+        expect(await store.renewLease('s2', 'b', b, 60_000)).toBe('renewed');
         await expect(store.acquireLease('nope', 'a', 1000)).rejects.toThrow(UnknownSearchError);
         await expect(store.acquireLease('s1', 'a', 0)).rejects.toThrow(StoreInputError);
       });
