@@ -4,6 +4,7 @@ import type { PromptSet } from '@nasfleet/prompts';
 import type { SpaceRegistry } from '@nasfleet/steps';
 import type { SearchStore } from '@nasfleet/store';
 import { createSearchRunner } from './search-runner.ts';
+import { createSerial } from './serial-chain.ts';
 import type { OrchestratorMetrics } from './orchestrator-metrics.ts';
 import type { SearchRunner } from './search-runner.ts';
 
@@ -30,6 +31,8 @@ export interface OrchestratorDeps {
   /** Per-search gauges and told results (orchestrator-metrics.ts), updated as runners act. */
   metrics?: Pick<OrchestratorMetrics, 'observeSearch' | 'observeTold' | 'forget'>;
   log?: (line: string) => void;
+  /** An operation on the searches (a poll, a group of results) still running after this long is logged, and again as long again (default 30 s). */
+  slowOperationMs?: number;
 }
 
 /** A started orchestrator. */
@@ -53,12 +56,7 @@ export interface Orchestrator {
 export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchestrator> {
   const log = deps.log ?? (() => undefined);
   const runners = new Map<string, SearchRunner>();
-  let chain: Promise<unknown> = Promise.resolve();
-  const serial = <T>(f: () => Promise<T>): Promise<T> => {
-    const next = chain.then(f, f);
-    chain = next.catch(() => undefined);
-    return next;
-  };
+  const serial = createSerial({ slowMs: deps.slowOperationMs ?? 30_000, log });
   let closed = false;
 
   /** The runner's search as metrics show it: at most once a second per search while it runs (its status walks the archives), and when it ends. */
@@ -110,7 +108,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
   /** Starts runners for driven searches nobody drives, hands each runner its record (requested pause, resume, cancel) and, every sweepMs, sweeps. */
   let lastSweep = 0;
   const poll = () =>
-    serial(async () => {
+    serial('polling the store', async () => {
       const sweeping = Date.now() - lastSweep >= (deps.sweepMs ?? 5_000);
       if (sweeping) lastSweep = Date.now();
       for (const record of await deps.store.listSearches()) {
@@ -148,7 +146,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
         return;
       }
       grouped.set(message.searchId, [{ message, settle }]);
-      void serial(async () => {
+      void serial(`applying results of search ${message.searchId}`, async () => {
         const members = grouped.get(message.searchId) ?? [];
         grouped.delete(message.searchId);
         try {
@@ -207,7 +205,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Orchest
       closed = true;
       clearInterval(timer);
       await listener.close();
-      await serial(async () => {
+      await serial('closing', async () => {
         for (const runner of [...runners.values()]) await drop(runner);
       });
     },
