@@ -61,14 +61,18 @@ async function shutdownGracefully(): Promise<void> {
   await eventually(async () => !alive(pid), 'redis-server to exit after SHUTDOWN', 30_000);
 }
 
-/** Waits until `n` candidates are told (polling through Redis being away); a wait that times out shows the processes' logs. */
-const toldAtLeast = (n: number, what: string) =>
-  eventually(async () => {
-    const told = (await toldIds(store, 'redis-restart')).length;
-    return told >= n && told;
-  }, what).catch((error: unknown) => {
+/** A wait that times out says so with the fleet processes' logs. */
+const withLogs = <T>(wait: Promise<T>): Promise<T> =>
+  wait.catch((error: unknown) => {
     throw new Error(`${(error as Error).message}\n${fleet.logs()}`);
   });
+
+/** Waits until `n` candidates are told (polling through Redis being away). */
+const toldAtLeast = (n: number, what: string) =>
+  withLogs(eventually(async () => {
+    const told = (await toldIds(store, 'redis-restart')).length;
+    return told >= n && told;
+  }, what));
 
 describe('Redis restarted mid-search (AOF on)', () => {
   it('the orchestrator and the LLM worker ride out a graceful restart and a SIGKILL: done, exactly the budget, the local run\'s snapshot', { timeout: 300_000 }, async () => {
@@ -86,9 +90,7 @@ describe('Redis restarted mid-search (AOF on)', () => {
     await redis.restart();
     expect(beforeKill, 'the search ended before Redis was killed').toBeLessThan(EVALUATIONS);
 
-    const done = await searchEnded(store, record.id).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}\n${fleet.logs()}`);
-    });
+    const done = await withLogs(searchEnded(store, record.id));
     expect(done.status, fleet.logs()).toBe('done');
     const told = await toldIds(store, record.id);
     expect(told).toHaveLength(EVALUATIONS);
