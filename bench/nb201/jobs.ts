@@ -29,6 +29,13 @@ export interface JobResult extends Job {
   atEnd: number | null;
   /** The signal (what the search maximises, e.g. val200) of the pick at 500: a search's own measure of success. */
   signalAt500: number | null;
+  /**
+   * The same at a budget of 500 distinct trainings (a fleet's real cost: duplicates are answered from
+   * the cache), and how many evaluations that took; null when a search never trained 500 distinct cells.
+   */
+  at500Trainings: number | null;
+  signalAt500Trainings: number | null;
+  evaluationsAt500Trainings: number | null;
   coverage: number;
   /** Distinct cells among the first 500 evaluations (the rest were duplicates). */
   trainingsAt500: number;

@@ -27,7 +27,7 @@ export class Results {
 const hits = (rs: JobResult[]) => rs.map((r) => r.hit ?? Infinity);
 const trainings = (rs: JobResult[]) => rs.map((r) => r.hitTrainings ?? Infinity);
 const optimumShare = (rs: JobResult[]) => `${rs.filter((r) => r.optimumAt500).length}/${rs.length}`;
-const acc = (rs: JobResult[], at: 'at500' | 'atEnd' | 'signalAt500') => rs.flatMap((r) => (r[at] === null ? [] : [r[at]]));
+const acc = (rs: JobResult[], at: 'at500' | 'atEnd' | 'signalAt500' | 'at500Trainings' | 'signalAt500Trainings') => rs.flatMap((r) => (r[at] === null ? [] : [r[at]]));
 
 /** One table per operator level and parallelism: a row per dataset and variant. */
 export function printTables(results: Results, o: BenchOptions): void {
@@ -35,7 +35,7 @@ export function printTables(results: Results, o: BenchOptions): void {
   for (const operator of o.operators) {
     for (const p of o.parallelisms) {
       console.log(`\n=== operator ${operator}${operator === 'expert' ? ' (a stand-in for an LLM prior about NB201)' : ''}, ${parallelismLabel(p)} in flight, ${o.seeds} seeds from ${o.seedOffset}, search sees ${o.signal} ===`);
-      const head = ['strategy', 'data', 'evals to top', 'trainings to top', '@500', `@${E}`, 'opt@500', 'cov', 'dup'];
+      const head = ['strategy', 'data', 'evals to top', 'trainings to top', '@500', `@${E}`, '@500t', 'evals@500t', 'opt@500', 'cov', 'dup'];
       const rows = o.datasets.flatMap((d, k) => [
         ...(k > 0 ? [[]] : []),
         ...o.variants.map((v) => {
@@ -43,7 +43,8 @@ export function printTables(results: Results, o: BenchOptions): void {
           const rs = results.of(name, operator, p, d);
           if (rs.length === 0) return [name, SHORT[d]];
           return [
-            name, SHORT[d], medianRange(hits(rs), E), medianRange(trainings(rs), E), meanStd(acc(rs, 'at500')), meanStd(acc(rs, 'atEnd')), optimumShare(rs),
+            name, SHORT[d], medianRange(hits(rs), E), medianRange(trainings(rs), E), meanStd(acc(rs, 'at500')), meanStd(acc(rs, 'atEnd')),
+            meanStd(acc(rs, 'at500Trainings')), String(median(rs.map((r) => r.evaluationsAt500Trainings ?? Infinity))), optimumShare(rs),
             `${(100 * mean(rs.map((r) => r.coverage))).toFixed(0)}%`, `${(100 * (1 - mean(rs.map((r) => r.trainingsAt500)) / 500)).toFixed(0)}%`,
           ];
         }),
@@ -54,6 +55,8 @@ export function printTables(results: Results, o: BenchOptions): void {
   console.log('\nevals / trainings to top: median [central 95%] evaluations / distinct cells trained until the first top-0.1% cell by 200-epoch validation (>budget: not within it);');
   console.log(`@500 / @${E}: 200-epoch test accuracy (mean ± std) of the best cell by the signal so far; opt@500: searches whose best cell at 500 is the table's best by the signal`);
   console.log('  (with val200, the best IN16 cell tests at 46.20, below the next four: reaching it more often lowers @500); cov: archive coverage of 100 niches at the end; dup: duplicates among the first 500 evaluations');
+  console.log('@500t: the same when the 500th distinct cell was trained (a fleet\'s cost: a duplicate is answered from the cache, so it costs an LLM answer, not a training);');
+  console.log('  evals@500t: median evaluations that took (Infinity: a search never trained 500 distinct cells)');
 }
 
 function printAligned(head: string[], rows: string[][]): void {
@@ -64,6 +67,16 @@ function printAligned(head: string[], rows: string[][]): void {
 }
 
 const fmt = (x: number, budget: number) => (Number.isFinite(x) ? String(Math.round(x * 10) / 10) : `>${budget}`);
+
+/** Per dataset, variant a's mean test accuracy against b's at a budget, and the difference with its 95% interval. */
+function accuracyParts(results: Results, o: BenchOptions, a: string, b: string, p: Parallelism, at: 'at500' | 'at500Trainings'): { diff: number; text: string }[] {
+  return o.datasets.map((d) => {
+    const as = acc(results.of(a, 'neutral', p, d), at);
+    const bs = acc(results.of(b, 'neutral', p, d), at);
+    const difference = meanDifference(as, bs);
+    return { diff: difference.diff, text: `${SHORT[d]} ${mean(as).toFixed(3)} vs ${mean(bs).toFixed(3)} (${formatDifference(difference)})` };
+  });
+}
 
 /**
  * The issue's targets, with the neutral operator, on every dataset run, each line naming the variant
@@ -101,6 +114,7 @@ export function printTargets(results: Results, o: BenchOptions): void {
         return { ok: mean(hs) >= mean(rs), text: `${SHORT[d]} ${mean(hs).toFixed(3)} vs ${mean(rs).toFixed(3)} (${formatDifference(meanDifference(hs, rs))}; ${opt}; ${signal})` };
       });
       lines.push(`${verdict(parts.every((x) => x.ok))} ${hybrid}'s test accuracy at 500 ≥ REA's, ${parallelismLabel(p)} in flight (mean): ${parts.map((x) => x.text).join('; ')}`);
+      lines.push(`     the same at 500 distinct trainings: ${accuracyParts(results, o, hybrid, 'regularized-evolution', p, 'at500Trainings').map((x) => x.text).join('; ')}`);
     }
     if (lines.slice(before).every((l) => l.startsWith('PASS'))) passing.push(hybrid);
   }
@@ -116,6 +130,8 @@ export function printTargets(results: Results, o: BenchOptions): void {
         });
         lines.push(`${verdict(parts.every((x) => x.ok))} llmatic (paper settings) beats random at ${at === 'at500' ? 500 : E} evaluations, ${parallelismLabel(p)} in flight (mean test accuracy): ${parts.map((x) => x.text).join('; ')}`);
       }
+      const parts = accuracyParts(results, o, 'llmatic', 'random', p, 'at500Trainings');
+      lines.push(`${verdict(parts.every((x) => x.diff > 0))} llmatic (paper settings) beats random at 500 distinct trainings, ${parallelismLabel(p)} in flight (mean test accuracy): ${parts.map((x) => x.text).join('; ')}`);
     }
   }
   if (lines.length === 0) return;

@@ -3,6 +3,7 @@
  * and posts its JobResult back.
  */
 import { parentPort } from 'node:worker_threads';
+import type { CandidateResult } from '@nasfleet/contracts';
 import { loadNb201Table, runNb201Search } from '@nasfleet/nb201';
 import { loadPrompts, promptChoices } from '@nasfleet/prompts';
 import { orderSeedOf } from './jobs.ts';
@@ -12,29 +13,51 @@ import { VARIANTS } from './variants.ts';
 const table = loadNb201Table();
 const prompts = loadPrompts();
 
+/** A budget of distinct trainings, the fleet's real cost (a duplicate is answered from the cache). */
+export const TRAINING_BUDGET = 500;
+/** How far a search may run to reach TRAINING_BUDGET distinct cells (feedback-memory repeats ~90% of its cells). */
+const TRAINING_RUN_CAP = 20 * TRAINING_BUDGET;
+
 /** Runs one job. */
 export async function runJob(job: Job): Promise<JobResult> {
   const t0 = performance.now();
-  const seen = new Set<string>();
-  let trainingsAt500 = 0;
-  const report = await runNb201Search({
+  const base = {
     table, dataset: job.dataset, signal: job.signal, operator: job.operator,
     config: { ...VARIANTS[job.variant]!.config, seed: job.seed },
-    prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover, evaluations: job.evaluations,
+    prompts: promptChoices(prompts.mutations), crossoverPrompt: prompts.crossover,
     mode: job.parallelism.mode, inFlight: job.parallelism.inFlight,
     // One at a time there is nothing to reorder; with more in flight results return as a fleet's would.
     ...(job.parallelism.inFlight > 1 ? { orderSeed: orderSeedOf(job.seed) } : {}),
-    checkpoints: [500, job.evaluations],
+    trainingCheckpoints: [TRAINING_BUDGET],
+  };
+  const seen = new Set<string>();
+  let trainingsAt500 = 0;
+  let evaluationsAtBudget: number | null = null;
+  const count = (result: CandidateResult, told: number) => {
+    if (result.canonicalHash !== undefined) seen.add(result.canonicalHash);
+    if (evaluationsAtBudget === null && seen.size === TRAINING_BUDGET) evaluationsAtBudget = told;
+  };
+  const report = await runNb201Search({
+    ...base, evaluations: job.evaluations, checkpoints: [500, job.evaluations],
     onResult(result, told) {
-      if (result.canonicalHash !== undefined) seen.add(result.canonicalHash);
+      count(result, told);
       if (told === 500) trainingsAt500 = seen.size;
     },
   });
+  let atBudget = report.atTrainings[TRAINING_BUDGET];
+  if (atBudget === undefined) {
+    // The budget's evaluations trained fewer distinct cells: the same search (same seed, so the same
+    // asks up to that point) run on until it has, as a fleet given a budget of trainings would.
+    seen.clear();
+    const longer = await runNb201Search({ ...base, evaluations: TRAINING_RUN_CAP, stopAtTrainings: TRAINING_BUDGET, onResult: count });
+    atBudget = longer.atTrainings[TRAINING_BUDGET];
+  }
   const pick = report.atCheckpoint[500];
   const optimumAt500 = pick !== null && pick !== undefined && table.indexOf(pick.arch) === table.best(job.dataset, job.signal).index;
   return {
     ...job, optimumAt500, hit: report.firstTopHit, hitTrainings: report.firstTopHitTrainings,
     at500: report.atCheckpoint[500]?.test200 ?? null, signalAt500: pick?.fitness ?? null, atEnd: report.atCheckpoint[job.evaluations]?.test200 ?? null,
+    at500Trainings: atBudget?.test200 ?? null, signalAt500Trainings: atBudget?.fitness ?? null, evaluationsAt500Trainings: evaluationsAtBudget,
     coverage: report.coverage, trainingsAt500, failures: report.failures, ms: performance.now() - t0,
   };
 }

@@ -57,6 +57,30 @@ describe('runNb201Search', () => {
     expect(again.engine.progress().told).toBeLessThan(hit + 16);
   });
 
+  it('records the pick when the n-th distinct cell is told, and runs just far enough to train n distinct cells', async () => {
+    const base = { table, dataset: 'cifar100' as const, signal: 'val200' as const, config: { strategy: 'regularized-evolution' as const, seed: 5 }, prompts, crossoverPrompt, mode: 'steady' as const, inFlight: 16, orderSeed: 3 };
+    const told: { arch: string; fitness: number }[] = [];
+    const report = await runNb201Search({
+      ...base, evaluations: 500, trainingCheckpoints: [200, 300, 10_000],
+      onResult: (r) => told.push({ arch: r.artifact!, fitness: r.outcome.status === 'ok' ? r.outcome.fitness : -Infinity }),
+    });
+    for (const n of [200, 300]) {
+      // The told prefix that holds n distinct cells, ending on the n-th new one.
+      const seen = new Set<string>();
+      const end = told.findIndex((t) => seen.add(t.arch).size === n);
+      const prefix = told.slice(0, end + 1);
+      expect(prefix.length).toBeGreaterThan(n); // REA repeats cells, so n trainings take more evaluations
+      expect(report.atTrainings[n]!.fitness).toBe(Math.max(...prefix.map((t) => t.fitness)));
+    }
+    expect(report.atTrainings[10_000]).toBeUndefined(); // never reached within the evaluations
+    const longer = await runNb201Search({ ...base, evaluations: 5000, trainingCheckpoints: [400], stopAtTrainings: 400 });
+    expect(longer.trainings).toBeGreaterThanOrEqual(400);
+    expect(longer.atTrainings[400]).toBeDefined();
+    // It stopped asking at the 400th distinct cell: only what was in flight then was told after it.
+    expect(longer.trainings).toBeLessThan(400 + 16);
+    expect(longer.engine.progress().told).toBeLessThan(1000);
+  });
+
   it('the neutral operator is a different search from the expert one, and both are reproducible', async () => {
     const run = (operator: 'neutral' | 'expert') =>
       runNb201Search({ table, dataset: 'cifar10', signal: 'val200', operator, config: { strategy: 'llmatic', seed: 3 }, prompts, crossoverPrompt, evaluations: 120 })

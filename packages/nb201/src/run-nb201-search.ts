@@ -30,6 +30,14 @@ export interface Nb201SearchOptions {
   operator?: Nb201OperatorLevel;
   /** Evaluation counts at which to record the best cell so far (e.g. [500, 2000]). */
   checkpoints?: number[];
+  /**
+   * Counts of distinct cells trained (a fleet's real cost: a duplicate is answered from the cache) at
+   * which to record the best cell so far: the pick when the n-th distinct cell is told. Reached only
+   * within `evaluations`; `stopAtTrainings` runs a search just far enough.
+   */
+  trainingCheckpoints?: number[];
+  /** Ask nothing more once this many distinct cells were told (what is in flight is still told). */
+  stopAtTrainings?: number;
   /** Fraction of the table (by 200-epoch validation) that counts as a "top" cell for `firstTopHit`. */
   topFraction?: number;
   /** Ask nothing more once a top cell was told (what is in flight is still told): for measuring `firstTopHit` alone. */
@@ -56,6 +64,8 @@ export interface Nb201SearchReport {
   engine: SearchEngine;
   best: Nb201Pick | null;
   atCheckpoint: Record<number, Nb201Pick | null>;
+  /** The pick when the n-th distinct cell was told, for each of `trainingCheckpoints` reached. */
+  atTrainings: Record<number, Nb201Pick | null>;
   /** Evaluations until the first cell in the top fraction by 200-epoch validation was evaluated (null: never). */
   firstTopHit: number | null;
   /** Distinct cells among those evaluations: trainings, when a duplicate is answered from a cache as the pipeline does (null: never). */
@@ -85,6 +95,8 @@ export async function runNb201Search(options: Nb201SearchOptions): Promise<Nb201
   const top = options.table.topFraction(options.dataset, 'val200', options.topFraction ?? 0.001);
   const checkpoints = new Set(options.checkpoints ?? []);
   const atCheckpoint: Record<number, Nb201Pick | null> = {};
+  const trainingCheckpoints = new Set(options.trainingCheckpoints ?? []);
+  const atTrainings: Record<number, Nb201Pick | null> = {};
   let shadow = createArchive<null>(networkArchive);
   let best: Nb201Pick | null = null;
   let firstTopHit: number | null = null;
@@ -97,10 +109,11 @@ export async function runNb201Search(options: Nb201SearchOptions): Promise<Nb201
   await runLocalSearch({
     engine, space, evaluations: options.evaluations, ...inFlight,
     ...(options.orderSeed !== undefined ? { orderSeed: options.orderSeed } : {}),
-    ...(options.stopAtTopHit ? { until: () => firstTopHit !== null } : {}),
+    until: () => (options.stopAtTopHit === true && firstTopHit !== null) || (options.stopAtTrainings !== undefined && distinct.size >= options.stopAtTrainings),
     generate: options.generate ?? createGenerateStep(space, options.generator ?? { kind: 'rule' }),
     onResult(result, _request, told) {
       // A cell that passed the check was (or would have been) trained; one that did not costs nothing.
+      const trainedBefore = distinct.size;
       if (result.canonicalHash !== undefined) distinct.add(result.canonicalHash);
       if (result.outcome.status === 'ok') {
         const metrics = result.metrics!;
@@ -116,9 +129,10 @@ export async function runNb201Search(options: Nb201SearchOptions): Promise<Nb201
         failures += 1;
       }
       if (checkpoints.has(told)) atCheckpoint[told] = best ? { ...best } : null;
+      if (distinct.size > trainedBefore && trainingCheckpoints.has(distinct.size)) atTrainings[distinct.size] = best ? { ...best } : null;
       options.onResult?.(result, told);
     },
   });
   const stats = archiveStats(shadow);
-  return { engine, best, atCheckpoint, firstTopHit, firstTopHitTrainings, trainings: distinct.size, coverage: stats.coverage, qdScore: stats.qdScore, failures };
+  return { engine, best, atCheckpoint, atTrainings, firstTopHit, firstTopHitTrainings, trainings: distinct.size, coverage: stats.coverage, qdScore: stats.qdScore, failures };
 }
