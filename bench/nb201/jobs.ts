@@ -31,7 +31,8 @@ export interface JobResult extends Job {
   signalAt500: number | null;
   /**
    * The same at a budget of 500 distinct trainings (a fleet's real cost: duplicates are answered from
-   * the cache), and how many evaluations that took; null when a search never trained 500 distinct cells.
+   * the cache) or 2,000 evaluations (LLM answers), whichever comes first, and how many evaluations
+   * that took (null: it took the 2,000).
    */
   at500Trainings: number | null;
   signalAt500Trainings: number | null;

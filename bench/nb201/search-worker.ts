@@ -15,8 +15,11 @@ const prompts = loadPrompts();
 
 /** A budget of distinct trainings, the fleet's real cost (a duplicate is answered from the cache). */
 export const TRAINING_BUDGET = 500;
-/** How far a search may run to reach TRAINING_BUDGET distinct cells (feedback-memory repeats ~90% of its cells). */
-const TRAINING_RUN_CAP = 20 * TRAINING_BUDGET;
+/**
+ * The LLM answers a search may spend on that budget: a search that repeats cells so often that it has
+ * not trained 500 distinct ones by then reports its pick here (a fleet's LLM time is bounded too).
+ */
+export const ANSWER_CAP = 4 * TRAINING_BUDGET;
 
 /** Runs one job. */
 export async function runJob(job: Job): Promise<JobResult> {
@@ -45,19 +48,24 @@ export async function runJob(job: Job): Promise<JobResult> {
     },
   });
   let atBudget = report.atTrainings[TRAINING_BUDGET];
+  let budgetCapped = false;
   if (atBudget === undefined) {
     // The budget's evaluations trained fewer distinct cells: the same search (same seed, so the same
     // asks up to that point) run on until it has, as a fleet given a budget of trainings would.
     seen.clear();
-    const longer = await runNb201Search({ ...base, evaluations: TRAINING_RUN_CAP, stopAtTrainings: TRAINING_BUDGET, onResult: count });
+    const longer = await runNb201Search({ ...base, evaluations: ANSWER_CAP, checkpoints: [ANSWER_CAP], stopAtTrainings: TRAINING_BUDGET, onResult: count });
     atBudget = longer.atTrainings[TRAINING_BUDGET];
+    if (atBudget === undefined) {
+      budgetCapped = true;
+      atBudget = longer.atCheckpoint[ANSWER_CAP];
+    }
   }
   const pick = report.atCheckpoint[500];
   const optimumAt500 = pick !== null && pick !== undefined && table.indexOf(pick.arch) === table.best(job.dataset, job.signal).index;
   return {
     ...job, optimumAt500, hit: report.firstTopHit, hitTrainings: report.firstTopHitTrainings,
     at500: report.atCheckpoint[500]?.test200 ?? null, signalAt500: pick?.fitness ?? null, atEnd: report.atCheckpoint[job.evaluations]?.test200 ?? null,
-    at500Trainings: atBudget?.test200 ?? null, signalAt500Trainings: atBudget?.fitness ?? null, evaluationsAt500Trainings: evaluationsAtBudget,
+    at500Trainings: atBudget?.test200 ?? null, signalAt500Trainings: atBudget?.fitness ?? null, evaluationsAt500Trainings: budgetCapped ? null : evaluationsAtBudget,
     coverage: report.coverage, trainingsAt500, failures: report.failures, ms: performance.now() - t0,
   };
 }
