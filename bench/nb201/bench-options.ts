@@ -9,9 +9,10 @@ export const USAGE = `npm run bench:nb201 -- [options]
 Every strategy and ablation on the NAS-Bench-201 table with the rule-based operator, for each
 operator level and parallelism: median [95% range] evaluations and distinct trainings to a first
 top-0.1% cell (by 200-epoch validation), test accuracy at 500 evaluations, at 500 distinct
-trainings (a search that repeats cells runs on until it has trained 500) and at the budget
-(mean ± std), archive coverage, and the issue's targets as PASS/FAIL lines (neutral operator), each naming the
-variant it judges (every hybrid row run gets its own).
+trainings (a search that repeats cells runs on until it has trained 500, at most 2,000
+evaluations) and at the budget (mean ± std), archive coverage, and the issue's targets as
+PASS/FAIL lines (neutral operator), each naming the variant it judges (every hybrid row run gets
+its own).
 
   --strategies a,b       variants or groups (core = random, regularized-evolution, llmatic, hybrid;
                          tuning = regularized-evolution, hybrid and every hybrid/<switches> row;

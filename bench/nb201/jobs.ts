@@ -31,11 +31,10 @@ export interface JobResult extends Job {
   signalAt500: number | null;
   /**
    * The same at a budget of 500 distinct trainings (a fleet's real cost: duplicates are answered from
-   * the cache) or 2,000 evaluations (LLM answers), whichever comes first, and how many evaluations
-   * that took (null: it took the 2,000).
+   * the cache) or ANSWER_CAP evaluations (LLM answers), whichever comes first, and how many
+   * evaluations that took (null: it took ANSWER_CAP).
    */
   at500Trainings: number | null;
-  signalAt500Trainings: number | null;
   evaluationsAt500Trainings: number | null;
   coverage: number;
   /** Distinct cells among the first 500 evaluations (the rest were duplicates). */
@@ -49,6 +48,14 @@ export interface JobResult extends Job {
   failures: number;
   ms: number;
 }
+
+/** A budget of distinct trainings, the fleet's real cost (a duplicate is answered from the cache). */
+export const TRAINING_BUDGET = 500;
+/**
+ * The LLM answers a search may spend on that budget: a search that repeats cells so often that it has
+ * not trained 500 distinct ones by then reports its pick here (a fleet's LLM time is bounded too).
+ */
+export const ANSWER_CAP = 4 * TRAINING_BUDGET;
 
 /** The order seed of a search: its own stream, not the engine's (both would otherwise draw the same numbers). */
 export const orderSeedOf = (seed: number): number => (seed * 2654435761 + 0x5bd1e995) | 0;

@@ -1,6 +1,6 @@
 import type { Nb201Dataset, Nb201OperatorLevel } from '@nasfleet/nb201';
 import type { BenchOptions } from './bench-options.ts';
-import { parallelismLabel } from './jobs.ts';
+import { ANSWER_CAP, parallelismLabel, TRAINING_BUDGET } from './jobs.ts';
 import type { JobResult, Parallelism } from './jobs.ts';
 import { formatDifference, mean, meanDifference, median, medianRange, meanStd } from './stats.ts';
 import { VARIANTS } from './variants.ts';
@@ -27,7 +27,7 @@ export class Results {
 const hits = (rs: JobResult[]) => rs.map((r) => r.hit ?? Infinity);
 const trainings = (rs: JobResult[]) => rs.map((r) => r.hitTrainings ?? Infinity);
 const optimumShare = (rs: JobResult[]) => `${rs.filter((r) => r.optimumAt500).length}/${rs.length}`;
-const acc = (rs: JobResult[], at: 'at500' | 'atEnd' | 'signalAt500' | 'at500Trainings' | 'signalAt500Trainings') => rs.flatMap((r) => (r[at] === null ? [] : [r[at]]));
+const acc = (rs: JobResult[], at: 'at500' | 'atEnd' | 'signalAt500' | 'at500Trainings') => rs.flatMap((r) => (r[at] === null ? [] : [r[at]]));
 
 /** One table per operator level and parallelism: a row per dataset and variant. */
 export function printTables(results: Results, o: BenchOptions): void {
@@ -44,7 +44,7 @@ export function printTables(results: Results, o: BenchOptions): void {
           if (rs.length === 0) return [name, SHORT[d]];
           return [
             name, SHORT[d], medianRange(hits(rs), E), medianRange(trainings(rs), E), meanStd(acc(rs, 'at500')), meanStd(acc(rs, 'atEnd')),
-            meanStd(acc(rs, 'at500Trainings')), fmt(median(rs.map((r) => r.evaluationsAt500Trainings ?? Infinity)), 2000), optimumShare(rs),
+            meanStd(acc(rs, 'at500Trainings')), fmt(median(rs.map((r) => r.evaluationsAt500Trainings ?? Infinity)), ANSWER_CAP), optimumShare(rs),
             `${(100 * mean(rs.map((r) => r.coverage))).toFixed(0)}%`, `${(100 * (1 - mean(rs.map((r) => r.trainingsAt500)) / 500)).toFixed(0)}%`,
           ];
         }),
@@ -55,8 +55,8 @@ export function printTables(results: Results, o: BenchOptions): void {
   console.log('\nevals / trainings to top: median [central 95%] evaluations / distinct cells trained until the first top-0.1% cell by 200-epoch validation (>budget: not within it);');
   console.log(`@500 / @${E}: 200-epoch test accuracy (mean ± std) of the best cell by the signal so far; opt@500: searches whose best cell at 500 is the table's best by the signal`);
   console.log('  (with val200, the best IN16 cell tests at 46.20, below the next four: reaching it more often lowers @500); cov: archive coverage of 100 niches at the end; dup: duplicates among the first 500 evaluations');
-  console.log('@500t: the same when the 500th distinct cell was trained (a fleet\'s cost: a duplicate is answered from the cache, so it costs an LLM answer, not a training),');
-  console.log('  or at 2,000 evaluations if that comes first; evals@500t: median evaluations that took (>2000: more than 2,000)');
+  console.log(`@500t: the same when the ${TRAINING_BUDGET}th distinct cell was trained (a fleet's cost: a duplicate is answered from the cache, so it costs an LLM answer, not a training),`);
+  console.log(`  or at ${ANSWER_CAP} evaluations if that comes first; evals@500t: median evaluations that took (>${ANSWER_CAP}: the cap was reached first)`);
 }
 
 function printAligned(head: string[], rows: string[][]): void {
@@ -69,7 +69,7 @@ function printAligned(head: string[], rows: string[][]): void {
 const fmt = (x: number, budget: number) => (Number.isFinite(x) ? String(Math.round(x * 10) / 10) : `>${budget}`);
 
 /** Per dataset, variant a's mean test accuracy against b's at a budget, and the difference with its 95% interval. */
-function accuracyParts(results: Results, o: BenchOptions, a: string, b: string, p: Parallelism, at: 'at500' | 'at500Trainings'): { diff: number; text: string }[] {
+function accuracyParts(results: Results, o: BenchOptions, a: string, b: string, p: Parallelism, at: 'at500' | 'atEnd' | 'at500Trainings'): { diff: number; text: string }[] {
   return o.datasets.map((d) => {
     const as = acc(results.of(a, 'neutral', p, d), at);
     const bs = acc(results.of(b, 'neutral', p, d), at);
@@ -114,24 +114,20 @@ export function printTargets(results: Results, o: BenchOptions): void {
         return { ok: mean(hs) >= mean(rs), text: `${SHORT[d]} ${mean(hs).toFixed(3)} vs ${mean(rs).toFixed(3)} (${formatDifference(meanDifference(hs, rs))}; ${opt}; ${signal})` };
       });
       lines.push(`${verdict(parts.every((x) => x.ok))} ${hybrid}'s test accuracy at 500 ≥ REA's, ${parallelismLabel(p)} in flight (mean): ${parts.map((x) => x.text).join('; ')}`);
-      lines.push(`     the same at 500 distinct trainings: ${accuracyParts(results, o, hybrid, 'regularized-evolution', p, 'at500Trainings').map((x) => x.text).join('; ')}`);
+      lines.push(`     the same at ${TRAINING_BUDGET} distinct trainings: ${accuracyParts(results, o, hybrid, 'regularized-evolution', p, 'at500Trainings').map((x) => x.text).join('; ')}`);
     }
     if (lines.slice(before).every((l) => l.startsWith('PASS'))) passing.push(hybrid);
   }
   if (hybrids.length > 1) lines.push(`hybrid rows passing every hybrid target above: ${passing.join(', ') || 'none'}`);
   if (has('llmatic') && has('random')) {
     for (const p of o.parallelisms) {
-      // One budget when the run's is 500.
-      for (const at of E === 500 ? (['at500'] as const) : (['at500', 'atEnd'] as const)) {
-        const parts = o.datasets.map((d) => {
-          const ls = acc(results.of('llmatic', 'neutral', p, d), at);
-          const rs = acc(results.of('random', 'neutral', p, d), at);
-          return { ok: mean(ls) > mean(rs), text: `${SHORT[d]} ${mean(ls).toFixed(3)} vs ${mean(rs).toFixed(3)} (${formatDifference(meanDifference(ls, rs))})` };
-        });
-        lines.push(`${verdict(parts.every((x) => x.ok))} llmatic (paper settings) beats random at ${at === 'at500' ? 500 : E} evaluations, ${parallelismLabel(p)} in flight (mean test accuracy): ${parts.map((x) => x.text).join('; ')}`);
+      // One evaluation budget when the run's is 500; then the budget in distinct trainings.
+      const budgets = [...(E === 500 ? (['at500'] as const) : (['at500', 'atEnd'] as const)), 'at500Trainings'] as const;
+      for (const at of budgets) {
+        const parts = accuracyParts(results, o, 'llmatic', 'random', p, at);
+        const budget = at === 'at500Trainings' ? `${TRAINING_BUDGET} distinct trainings` : `${at === 'at500' ? 500 : E} evaluations`;
+        lines.push(`${verdict(parts.every((x) => x.diff > 0))} llmatic (paper settings) beats random at ${budget}, ${parallelismLabel(p)} in flight (mean test accuracy): ${parts.map((x) => x.text).join('; ')}`);
       }
-      const parts = accuracyParts(results, o, 'llmatic', 'random', p, 'at500Trainings');
-      lines.push(`${verdict(parts.every((x) => x.diff > 0))} llmatic (paper settings) beats random at 500 distinct trainings, ${parallelismLabel(p)} in flight (mean test accuracy): ${parts.map((x) => x.text).join('; ')}`);
     }
   }
   if (lines.length === 0) return;

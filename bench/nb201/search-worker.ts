@@ -6,20 +6,12 @@ import { parentPort } from 'node:worker_threads';
 import type { CandidateResult } from '@nasfleet/contracts';
 import { loadNb201Table, runNb201Search } from '@nasfleet/nb201';
 import { loadPrompts, promptChoices } from '@nasfleet/prompts';
-import { orderSeedOf } from './jobs.ts';
+import { ANSWER_CAP, orderSeedOf, TRAINING_BUDGET } from './jobs.ts';
 import type { Job, JobResult } from './jobs.ts';
 import { VARIANTS } from './variants.ts';
 
 const table = loadNb201Table();
 const prompts = loadPrompts();
-
-/** A budget of distinct trainings, the fleet's real cost (a duplicate is answered from the cache). */
-export const TRAINING_BUDGET = 500;
-/**
- * The LLM answers a search may spend on that budget: a search that repeats cells so often that it has
- * not trained 500 distinct ones by then reports its pick here (a fleet's LLM time is bounded too).
- */
-export const ANSWER_CAP = 4 * TRAINING_BUDGET;
 
 /** Runs one job. */
 export async function runJob(job: Job): Promise<JobResult> {
@@ -65,7 +57,7 @@ export async function runJob(job: Job): Promise<JobResult> {
   return {
     ...job, optimumAt500, hit: report.firstTopHit, hitTrainings: report.firstTopHitTrainings,
     at500: report.atCheckpoint[500]?.test200 ?? null, signalAt500: pick?.fitness ?? null, atEnd: report.atCheckpoint[job.evaluations]?.test200 ?? null,
-    at500Trainings: atBudget?.test200 ?? null, signalAt500Trainings: atBudget?.fitness ?? null, evaluationsAt500Trainings: budgetCapped ? null : evaluationsAtBudget,
+    at500Trainings: atBudget?.test200 ?? null, evaluationsAt500Trainings: budgetCapped ? null : evaluationsAtBudget,
     coverage: report.coverage, trainingsAt500, failures: report.failures, ms: performance.now() - t0,
   };
 }
